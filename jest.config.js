@@ -9,7 +9,8 @@ export default {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'es6' } }],
   },
-  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalSetup: '<rootDir>/test/helpers/global-setup.js',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.js',
   testTimeout: 60_000,
   // Each file gets its own database and Redis prefix, but CPU is 2 cores: keep workers modest.
   maxWorkers: 2,

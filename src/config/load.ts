@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import convict from 'convict';
+import { projectRoot } from '../util/project-root.js';
+import { configSchema } from './schema.js';
+
+export interface Config {
+  env: 'production' | 'development' | 'test';
+  redis: { url: string; prefix: string };
+  postgres: { url: string; poolSize: number };
+  http: { host: string; port: number };
+  log: { level: string; pretty: boolean };
+  workers: { enrolConcurrency: number; refreshLinksConcurrency: number; dailySyncConcurrency: number };
+  onefile: {
+    callsPerMinute: number; headroom: number; burst: number; maxWaitMs: number; penaltyMs: number;
+    timeoutMs: number; baseUrlOverride: string;
+  };
+  shutdown: { graceMs: number };
+  schedule: { dailySyncCron: string };
+  dashboard: { username: string; password: string; readOnly: boolean };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export const configDir = path.join(projectRoot(), 'config');
+
+export interface LoadConfigOptions {
+  /** Environment to read (defaults to process.env); tests pass their own instead of mutating process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Extra JSON files, loaded after config/<env>.json. */
+  files?: string[];
+  /** Values that win over everything (tests). */
+  overrides?: Record<string, unknown>;
+}
+
+function buildConfig(options: LoadConfigOptions) {
+  const env = options.env ?? process.env;
+  const config = convict(configSchema, { env, args: [] });
+  const envFile = path.join(configDir, `${config.get('env')}.json`);
+  const files = [envFile, ...(env.CONFIG_FILE ? [env.CONFIG_FILE] : []), ...(options.files ?? [])];
+  for (const file of files) {
+    if (file === envFile && !existsSync(file)) continue;
+    if (!existsSync(file)) throw new ConfigError([`config file ${file} does not exist`]);
+    config.loadFile(file);
+  }
+  // convict keeps env vars above anything loaded, so an operator's env var always wins over files and overrides.
+  if (options.overrides) config.load(options.overrides);
+  return config;
+}
+
+function productionProblems(c: Config): string[] {
+  const problems: string[] = [];
+  if (c.dashboard.password === '') problems.push('dashboard.password: required in production (DASHBOARD_PASSWORD)');
+  else if (c.dashboard.password.length < 12) problems.push('dashboard.password: must be at least 12 characters in production');
+  if (c.postgres.url === configSchema.postgres.url.default) {
+    problems.push('postgres.url: must be set explicitly in production (DATABASE_URL)');
+  }
+  if (c.redis.url === configSchema.redis.url.default) problems.push('redis.url: must be set explicitly in production (REDIS_URL)');
+  if (c.log.pretty) problems.push('log.pretty: production logs must be JSON');
+  return problems;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Validates strictly (unknown keys are errors) and reports every bad key at once. */
+export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
+  let config: ReturnType<typeof buildConfig>;
+  try {
+    config = buildConfig(options);
+    config.validate({ allowed: 'strict' });
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const lines = String((error as Error).message).split('\n').map((line) => line.trim()).filter(Boolean);
+    throw new ConfigError(lines);
+  }
+  const value = config.getProperties() as Config;
+  const problems = value.env === 'production' ? productionProblems(value) : [];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(value);
+}
+
+/** The configuration as text with every secret masked, for `config print`. */
+export function describeConfig(options: LoadConfigOptions = {}): string {
+  return buildConfig(options).toString();
+}
+
+export function schemaDocumentation(): string {
+  return convict(configSchema, { env: {}, args: [] }).getSchemaString();
+}

@@ -1,0 +1,146 @@
+import convict from 'convict';
+
+
+const oneOfUrls = (protocols: string[]) => (value: unknown) => {
+  if (typeof value !== 'string') throw new Error('must be a URL string');
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    // The value may carry a password: never echo it.
+    throw new Error(`must be a valid ${protocols.join(' or ')} URL`);
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new Error(`must use ${protocols.map((p) => `${p}://`).join(' or ')}`);
+  }
+};
+
+const ratio = (min: number, max: number) => (value: unknown) => {
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= min || value > max) {
+    throw new Error(`must be a number greater than ${min} and at most ${max}`);
+  }
+};
+
+const positiveInt = (value: unknown) => {
+  if (!Number.isInteger(value) || (value as number) < 1) throw new Error('must be a whole number of at least 1');
+};
+
+const cronPattern = (value: unknown) => {
+  if (typeof value !== 'string' || value.trim().split(/\s+/).length < 5) {
+    throw new Error('must be a cron pattern of 5 or 6 fields');
+  }
+};
+
+/**
+ * Infrastructure only. Integration behaviour (S1–S11) lives in pics.onefile_settings and is read at job time,
+ * so users can change it without a restart.
+ */
+export const configSchema = {
+  env: {
+    doc: 'Runtime mode. production refuses to start with a secret left at its development default.',
+    format: ['production', 'development', 'test'],
+    default: 'development',
+    env: 'NODE_ENV',
+  },
+  redis: {
+    url: {
+      doc: 'Redis for BullMQ, the OneFile call budget and the shared OneFile session (needs maxmemory-policy noeviction).',
+      format: oneOfUrls(['redis', 'rediss']),
+      default: 'redis://127.0.0.1:6379',
+      env: 'REDIS_URL',
+      sensitive: true,
+    },
+    prefix: {
+      doc: 'Prefix of every Redis key this deployment writes (BullMQ queues, budget, session).',
+      format: (value: unknown) => {
+        if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(value)) {
+          throw new Error('must be 1–40 letters, digits, "-" or "_"');
+        }
+      },
+      default: 'pow',
+      env: 'REDIS_PREFIX',
+    },
+  },
+  postgres: {
+    url: {
+      doc: 'PostgreSQL holding the PICS schema and the worker schema.',
+      format: oneOfUrls(['postgres', 'postgresql']),
+      default: 'postgres://postgres@127.0.0.1:5432/pics_worker',
+      env: 'DATABASE_URL',
+      sensitive: true,
+    },
+    poolSize: {
+      doc: 'Connections in the Postgres pool of one process.',
+      format: positiveInt,
+      default: 10,
+      env: 'DATABASE_POOL_SIZE',
+    },
+  },
+  http: {
+    host: { doc: 'Address the health/metrics/dashboard server binds to.', format: String, default: '127.0.0.1', env: 'HTTP_HOST' },
+    port: { doc: 'Port of the health/metrics/dashboard server (0 = any free port).', format: 'port', default: 8080, env: 'HTTP_PORT' },
+  },
+  log: {
+    level: {
+      doc: 'pino log level.',
+      format: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+      env: 'LOG_LEVEL',
+    },
+    pretty: { doc: 'Human-readable logs (development only; production logs are JSON).', format: Boolean, default: false, env: 'LOG_PRETTY' },
+  },
+  workers: {
+    enrolConcurrency: { doc: 'Concurrent enrol-learner jobs per process.', format: positiveInt, default: 2, env: 'ENROL_CONCURRENCY' },
+    refreshLinksConcurrency: {
+      doc: 'Concurrent refresh-qualification-links jobs per process.', format: positiveInt, default: 1, env: 'REFRESH_LINKS_CONCURRENCY',
+    },
+    dailySyncConcurrency: {
+      doc: 'Concurrent daily-sync-per-learner jobs per process.', format: positiveInt, default: 8, env: 'DAILY_SYNC_CONCURRENCY',
+    },
+  },
+  onefile: {
+    callsPerMinute: {
+      doc: "OneFile's published API limit per customer (calls per minute).", format: positiveInt, default: 300, env: 'ONEFILE_CALLS_PER_MINUTE',
+    },
+    headroom: {
+      doc: 'Share of the limit the shared budget spends (0–1]; the rest absorbs clock and window differences.',
+      format: ratio(0, 1), default: 0.95, env: 'ONEFILE_HEADROOM',
+    },
+    burst: { doc: 'Calls the budget lets through back to back before pacing.', format: positiveInt, default: 3, env: 'ONEFILE_BURST' },
+    maxWaitMs: {
+      doc: 'Longest a job waits for a budget slot while holding a worker slot; longer waits delay the job instead.',
+      format: 'nat', default: 30_000, env: 'ONEFILE_MAX_WAIT_MS',
+    },
+    penaltyMs: {
+      doc: 'How far a 429 without Retry-After pushes every process back.', format: 'nat', default: 60_000, env: 'ONEFILE_PENALTY_MS',
+    },
+    timeoutMs: { doc: 'Timeout of one OneFile HTTP request.', format: positiveInt, default: 30_000, env: 'ONEFILE_TIMEOUT_MS' },
+    baseUrlOverride: {
+      doc: 'Replaces the environment URL of S3 (e.g. the simulator: http://127.0.0.1:8099/api/v2.1). Empty = use S3.',
+      format: (value: unknown) => {
+        if (value !== '' && value !== null) oneOfUrls(['http', 'https'])(value);
+      },
+      default: '',
+      env: 'ONEFILE_BASE_URL',
+    },
+  },
+  shutdown: {
+    graceMs: {
+      doc: 'On SIGTERM/SIGINT, how long running jobs may finish before they are cancelled.', format: 'nat', default: 20_000, env: 'SHUTDOWN_GRACE_MS',
+    },
+  },
+  schedule: {
+    dailySyncCron: {
+      doc: 'When the daily sync runs (Europe/London); times inside OneFile\'s 07:00–07:30 release window are refused.',
+      format: cronPattern, default: '0 2 * * *', env: 'DAILY_SYNC_CRON',
+    },
+  },
+  dashboard: {
+    username: { doc: 'Dashboard user name.', format: String, default: 'ops', env: 'DASHBOARD_USERNAME' },
+    password: {
+      doc: 'Dashboard password. Empty disables the dashboard; production requires it.',
+      format: String, default: '', env: 'DASHBOARD_PASSWORD', sensitive: true,
+    },
+    readOnly: { doc: 'Dashboard refuses writes (retry, remove, clean) with 405.', format: Boolean, default: true, env: 'DASHBOARD_READ_ONLY' },
+  },
+} as const;

@@ -1,0 +1,96 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, describeConfig, loadConfig, schemaDocumentation } from '../../src/config/load.js';
+
+const load = (env: Record<string, string>) => loadConfig({ env: { NODE_ENV: 'test', ...env } });
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    load(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('configuration', () => {
+  it('loads defaults plus config/test.json into one frozen object', () => {
+    const config = load({});
+    expect(config.env).toBe('test');
+    expect(config.onefile.callsPerMinute).toBe(300);
+    expect(config.onefile.headroom).toBe(0.95);
+    expect(config.http.port).toBe(0); // from config/test.json
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.onefile)).toBe(true);
+    expect(() => {
+      (config.onefile as { headroom: number }).headroom = 2;
+    }).toThrow(TypeError);
+  });
+
+  it('reads environment variables with coercion', () => {
+    const config = load({ ONEFILE_CALLS_PER_MINUTE: '120', DASHBOARD_READ_ONLY: 'false', HTTP_PORT: '9000' });
+    expect(config.onefile.callsPerMinute).toBe(120);
+    expect(config.dashboard.readOnly).toBe(false);
+    expect(config.http.port).toBe(9000);
+  });
+
+  it.each([
+    ['ONEFILE_HEADROOM', '1.5', 'onefile.headroom'],
+    ['ONEFILE_HEADROOM', '0', 'onefile.headroom'],
+    ['ONEFILE_CALLS_PER_MINUTE', '-3', 'onefile.callsPerMinute'],
+    ['HTTP_PORT', '70000', 'http.port'],
+    ['REDIS_URL', 'http://localhost:6379', 'redis.url'],
+    ['DATABASE_URL', 'not a url', 'postgres.url'],
+    ['LOG_LEVEL', 'loud', 'log.level'],
+    ['REDIS_PREFIX', 'has:colon', 'redis.prefix'],
+    ['ONEFILE_BASE_URL', 'ftp://x', 'onefile.baseUrlOverride'],
+    ['DAILY_SYNC_CRON', 'tomorrow', 'schedule.dailySyncCron'],
+  ])('rejects %s=%s naming %s', (name, value, key) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems.some((p) => p.startsWith(key))).toBe(true);
+  });
+
+  it('names every bad key at once', () => {
+    const problems = problemsOf({ ONEFILE_HEADROOM: '7', LOG_LEVEL: 'loud', HTTP_PORT: '-1' });
+    expect(problems.join('\n')).toMatch(/onefile\.headroom/);
+    expect(problems.join('\n')).toMatch(/log\.level/);
+    expect(problems.join('\n')).toMatch(/http\.port/);
+  });
+
+  it('never echoes a secret in an error', () => {
+    const problems = problemsOf({ DATABASE_URL: 'mysql://admin:hunter2secret@db/x' });
+    expect(problems.join('\n')).not.toContain('hunter2secret');
+  });
+
+  it('rejects unknown keys in a config file (strict)', () => {
+    expect(() => loadConfig({ env: { NODE_ENV: 'test' }, overrides: { onefile: { callsPerMinit: 3 } } })).toThrow(
+      /callsPerMinit/,
+    );
+  });
+
+  it('refuses production with a secret missing or left at a development default', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems.join('\n')).toMatch(/dashboard\.password/);
+    expect(problems.join('\n')).toMatch(/postgres\.url/);
+    expect(problems.join('\n')).toMatch(/redis\.url/);
+    const ok = loadConfig({
+      env: {
+        NODE_ENV: 'production',
+        DASHBOARD_PASSWORD: 'a-long-enough-secret',
+        DATABASE_URL: 'postgres://w:pw@db:5432/pics',
+        REDIS_URL: 'redis://:pw@redis:6379',
+      },
+    });
+    expect(ok.env).toBe('production');
+  });
+
+  it('masks secrets when printed and documents every key', () => {
+    const text = describeConfig({ env: { NODE_ENV: 'test', DASHBOARD_PASSWORD: 'sekret-value-123', DATABASE_URL: 'postgres://u:pw123@h/db' } });
+    expect(text).not.toContain('sekret-value-123');
+    expect(text).not.toContain('pw123');
+    expect(text).toContain('[Sensitive]');
+    const doc = schemaDocumentation();
+    expect(doc).toContain('callsPerMinute');
+    expect(doc).toContain('headroom');
+  });
+});
