@@ -1,0 +1,142 @@
+import type { Insertable, Kysely, Updateable } from 'kysely';
+import type { DB, PicsLearner, PicsLearnerQualification, PicsOfficer, PicsOrganisation, PicsReview } from '../db/types.js';
+
+// Writes back to PICS. Each id write-back is guarded ("still blank or already ours") so a retried job, or a
+// user who linked the record by hand meanwhile, never has a value silently replaced.
+
+export class PicsConflictError extends Error {
+  override name = 'PicsConflictError';
+}
+
+async function guardedSet(
+  run: () => Promise<{ numUpdatedRows: bigint }>, what: string,
+): Promise<void> {
+  const result = await run();
+  if (result.numUpdatedRows === 0n) throw new PicsConflictError(`${what}: it already holds a different value, or the row is gone`);
+}
+
+export function setLearnerOneFileId(db: Kysely<DB>, learnerId: number, oneFileId: number): Promise<void> {
+  return guardedSet(
+    () =>
+      db
+        .updateTable('pics.learner')
+        .set({ onefile_id: oneFileId, updated_at: new Date() })
+        .where('id', '=', learnerId)
+        .where((eb) => eb.or([eb('onefile_id', 'is', null), eb('onefile_id', '=', oneFileId)]))
+        .executeTakeFirst(),
+    `cannot store OneFile id ${oneFileId} on learner ${learnerId}`,
+  );
+}
+
+export function setLearnerSmartAssessorId(db: Kysely<DB>, learnerId: number, id: string): Promise<void> {
+  return guardedSet(
+    () =>
+      db
+        .updateTable('pics.learner')
+        .set({ smartassessor_id: id, updated_at: new Date() })
+        .where('id', '=', learnerId)
+        .where((eb) => eb.or([eb('smartassessor_id', 'is', null), eb('smartassessor_id', '=', id)]))
+        .executeTakeFirst(),
+    `cannot store Smart Assessor id ${id} on learner ${learnerId}`,
+  );
+}
+
+export function setOfficerOtherSystemId(db: Kysely<DB>, officerId: number, id: string): Promise<void> {
+  return guardedSet(
+    () =>
+      db
+        .updateTable('pics.officer')
+        .set({ other_system_id: id })
+        .where('id', '=', officerId)
+        .where((eb) => eb.or([eb('other_system_id', 'is', null), eb('other_system_id', '=', ''), eb('other_system_id', '=', id)]))
+        .executeTakeFirst(),
+    `cannot store ePortfolio id ${id} on officer ${officerId}`,
+  );
+}
+
+/** A user's explicit choice from the look-up picker (A1): replaces whatever was there. */
+export async function linkOfficer(db: Kysely<DB>, officerId: number, id: string): Promise<boolean> {
+  const r = await db.updateTable('pics.officer').set({ other_system_id: id }).where('id', '=', officerId).executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+export async function linkOrganisation(db: Kysely<DB>, organisationId: number, id: string): Promise<boolean> {
+  const r = await db.updateTable('pics.organisation').set({ additional_id: id }).where('id', '=', organisationId).executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+export function setOrganisationAdditionalId(db: Kysely<DB>, organisationId: number, id: string): Promise<void> {
+  return guardedSet(
+    () =>
+      db
+        .updateTable('pics.organisation')
+        .set({ additional_id: id })
+        .where('id', '=', organisationId)
+        .where((eb) => eb.or([eb('additional_id', 'is', null), eb('additional_id', '=', ''), eb('additional_id', '=', id)]))
+        .executeTakeFirst(),
+    `cannot store ePortfolio id ${id} on organisation ${organisationId}`,
+  );
+}
+
+export function setLearningAimId(db: Kysely<DB>, learnerQualificationId: number, aimId: number): Promise<void> {
+  return guardedSet(
+    () =>
+      db
+        .updateTable('pics.learner_qualification')
+        .set({ onefile_learning_aim_id: aimId })
+        .where('id', '=', learnerQualificationId)
+        .where((eb) => eb.or([eb('onefile_learning_aim_id', 'is', null), eb('onefile_learning_aim_id', '=', aimId)]))
+        .executeTakeFirst(),
+    `cannot store learning aim ${aimId} on learner qualification ${learnerQualificationId}`,
+  );
+}
+
+export function setReviewOneFileId(db: Kysely<DB>, reviewId: number, oneFileReviewId: number): Promise<void> {
+  return guardedSet(
+    () =>
+      db
+        .updateTable('pics.review')
+        .set({ onefile_system_id: oneFileReviewId })
+        .where('id', '=', reviewId)
+        .where((eb) => eb.or([eb('onefile_system_id', 'is', null), eb('onefile_system_id', '=', oneFileReviewId)]))
+        .executeTakeFirst(),
+    `cannot store OneFile review ${oneFileReviewId} on review ${reviewId}`,
+  );
+}
+
+export type LearnerPatch = Omit<Updateable<PicsLearner>, 'id' | 'ident' | 'onefile_id' | 'smartassessor_id'>;
+export type OfficerPatch = Omit<Updateable<PicsOfficer>, 'id' | 'ident'>;
+export type OrganisationPatch = Omit<Updateable<PicsOrganisation>, 'id' | 'ident'>;
+export type LearnerQualificationPatch = Omit<Updateable<PicsLearnerQualification>, 'id' | 'learner_id' | 'qualification_id'>;
+export type ReviewPatch = Omit<Updateable<PicsReview>, 'id' | 'learner_id'>;
+
+export async function updateLearner(db: Kysely<DB>, id: number, patch: LearnerPatch): Promise<void> {
+  await db.updateTable('pics.learner').set({ ...patch, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+export async function updateOfficer(db: Kysely<DB>, id: number, patch: OfficerPatch): Promise<void> {
+  await db.updateTable('pics.officer').set(patch).where('id', '=', id).execute();
+}
+
+export async function updateOrganisation(db: Kysely<DB>, id: number, patch: OrganisationPatch): Promise<void> {
+  await db.updateTable('pics.organisation').set(patch).where('id', '=', id).execute();
+}
+
+export async function updateLearnerQualification(db: Kysely<DB>, id: number, patch: LearnerQualificationPatch): Promise<void> {
+  await db.updateTable('pics.learner_qualification').set(patch).where('id', '=', id).execute();
+}
+
+export async function updateReview(db: Kysely<DB>, id: number, patch: ReviewPatch): Promise<void> {
+  await db.updateTable('pics.review').set(patch).where('id', '=', id).execute();
+}
+
+/** D6: a OneFile review with no PICS match becomes a new PICS review. Returns the new id. */
+export async function insertReview(db: Kysely<DB>, row: Omit<Insertable<PicsReview>, 'id'>): Promise<number> {
+  const inserted = await db.insertInto('pics.review').values(row).returning('id').executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+export async function findOfficerByOtherSystemId(db: Kysely<DB>, id: string): Promise<number | null> {
+  const rows = await db.selectFrom('pics.officer').select('id').where('other_system_id', '=', id).orderBy('id').limit(1).execute();
+  return rows[0]?.id ?? null;
+}

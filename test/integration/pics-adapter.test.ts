@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  PicsConflictError, SettingsError, findLearnerByIdent, listLearnersInSyncScope, loadLearnerGraph, readOneFileSettings,
+  setLearnerOneFileId, setOfficerOtherSystemId,
+} from '../../src/pics/index.js';
+import { seedDemoPics } from '../../src/demo/seed-pics.js';
+import { DEMO_CUSTOMER_TOKEN, DEMO_LEARNER_COUNT } from '../../src/demo/catalogue.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+const TODAY = '2026-11-23';
+
+describe('PICS adapter on the demo provider', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await seedDemoPics(t.db, { today: TODAY });
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('the demo seed is a realistic provider', async () => {
+    const count = async (table: 'pics.learner' | 'pics.review' | 'pics.placement' | 'pics.learner_unit') =>
+      Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    expect(await count('pics.learner')).toBe(DEMO_LEARNER_COUNT);
+    expect(await count('pics.review')).toBeGreaterThan(DEMO_LEARNER_COUNT * 2);
+    expect(await count('pics.learner_unit')).toBeGreaterThan(0);
+    const types = await t.db.selectFrom('pics.placement').select('placement_type').distinct().execute();
+    expect(types.map((r) => r.placement_type).sort()).toEqual(['P', 'S', 'W']);
+    const linked = await t.db.selectFrom('pics.officer').select('id').where('other_system_id', 'is not', null).execute();
+    const unlinked = await t.db.selectFrom('pics.officer').select('id').where('other_system_id', 'is', null).execute();
+    expect(linked.length).toBeGreaterThan(0);
+    expect(unlinked.length).toBeGreaterThan(0);
+  });
+
+  it('reads the settings row, typed, with the token kept for the client only', async () => {
+    const settings = await readOneFileSettings(t.db);
+    expect(settings).toMatchObject({ integrationEnabled: true, environment: 'practice', organisationId: 5740, uploadReviews: true });
+    expect(settings?.customerToken).toBe(DEMO_CUSTOMER_TOKEN);
+    expect(settings?.additionalAssessorRoles).toEqual(['Mentor']);
+  });
+
+  it('rejects an invalid setting with the field named', async () => {
+    await t.db.updateTable('pics.onefile_settings').set({ learner_demographics_mode: 'both' }).execute();
+    await expect(readOneFileSettings(t.db)).rejects.toThrow(SettingsError);
+    await expect(readOneFileSettings(t.db)).rejects.toThrow(/learner_demographics_mode is "both"/);
+    await t.db.updateTable('pics.onefile_settings').set({ learner_demographics_mode: 'none' }).execute();
+  });
+
+  it('loads a whole learner graph in a fixed number of queries', async () => {
+    const ref = await findLearnerByIdent(t.db, 'L0002');
+    const graph = await loadLearnerGraph(t.db, ref!.id);
+    expect(graph?.learner.ident).toBe('L0002');
+    expect(graph?.learner.birth_date).toMatch(/^\d{4}-\d{2}-\d{2}$/); // dates stay calendar strings
+    expect(graph?.officers.get(graph.learner.main_officer_id!)?.ident).toMatch(/^O\d{4}$/);
+    expect(graph?.roles.length).toBeGreaterThan(0);
+    expect(graph?.placements.length).toBeGreaterThan(0);
+    expect(graph?.placements[0]?.organisation?.name).toBeTruthy();
+    expect(graph?.qualifications[0]?.qualification?.title).toBeTruthy();
+    expect(graph?.reviews.length).toBeGreaterThan(1);
+    // Every officer the graph refers to is loaded.
+    const referenced = [
+      graph!.learner.main_officer_id, ...graph!.roles.map((r) => r.officerId),
+      ...graph!.qualifications.map((q) => q.assessor_officer_id), ...graph!.reviews.map((r) => r.officer_id),
+    ].filter((id): id is number => id !== null);
+    for (const id of referenced) expect(graph!.officers.has(id)).toBe(true);
+  });
+
+  it('counts units per qualification', async () => {
+    const withUnits = await t.db.selectFrom('pics.learner_unit as u').innerJoin('pics.learner_qualification as lq', 'lq.id', 'u.learner_qualification_id')
+      .select(['lq.learner_id', 'lq.id']).executeTakeFirstOrThrow();
+    const graph = await loadLearnerGraph(t.db, withUnits.learner_id);
+    expect(graph!.qualifications.find((q) => q.id === withUnits.id)?.unitCount).toBe(2);
+  });
+
+  it('returns null for an unknown learner', async () => {
+    expect(await loadLearnerGraph(t.db, 999_999)).toBeNull();
+  });
+
+  it('pages the daily-sync scope by keyset: OneFile id, Live, in learning or ended within a month', async () => {
+    const learners = await t.db.selectFrom('pics.learner').select(['id', 'status', 'actual_end_date']).orderBy('id').execute();
+    for (const l of learners) await setLearnerOneFileId(t.db, l.id, 900_000 + l.id);
+    const expected = learners
+      .filter((l) => l.status === 'Live' && (l.actual_end_date === null || l.actual_end_date >= '2026-10-23'))
+      .map((l) => l.id);
+    const seen: number[] = [];
+    let afterId = 0;
+    for (;;) {
+      const page = await listLearnersInSyncScope(t.db, { afterId, limit: 7, today: TODAY });
+      if (page.length === 0) break;
+      seen.push(...page.map((p) => p.id));
+      afterId = page.at(-1)!.id;
+    }
+    expect(seen).toEqual(expected);
+    expect(seen.length).toBeLessThan(learners.length); // some are out of scope
+  });
+
+  it('never overwrites an id that PICS already holds', async () => {
+    const ref = await findLearnerByIdent(t.db, 'L0003');
+    await expect(setLearnerOneFileId(t.db, ref!.id, 1)).rejects.toThrow(PicsConflictError);
+    const officer = await t.db.selectFrom('pics.officer').select('id').where('other_system_id', 'is not', null).executeTakeFirstOrThrow();
+    await expect(setOfficerOtherSystemId(t.db, officer.id, '1')).rejects.toThrow(/already holds a different value/);
+  });
+});
