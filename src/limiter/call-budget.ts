@@ -1,0 +1,193 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { BudgetWaitAbortedError, BudgetWaitTooLongError } from './errors.js';
+import { GCRA_LUA } from './gcra-script.js';
+
+/*
+ * The one OneFile call budget shared by every worker process and queue (SPEC "The OneFile API limit").
+ *
+ * Hand-written because nothing maintained does this: rate-limiter-flexible's RateLimiterRedis is a fixed
+ * window (up to 2× the limit across a boundary) and its RateLimiterQueue keeps the waiting line in each
+ * process's memory, so processes race at every window reset; Bottleneck is unmaintained and also queues
+ * in-process; BullMQ's limiters count job starts per queue, not HTTP calls across queues (anchors §1.2,
+ * §2.3–2.5). Here each caller reserves its own slot in one Redis-clocked schedule and sleeps until it, so
+ * calls are evenly spaced and served in reservation order across all processes.
+ */
+
+const COMMAND = 'oneFileCallBudget';
+
+const STATUS_REFUSED = 0;
+const STATUS_RESERVED = 1;
+const STATUS_CLEAR = 2;
+
+interface BudgetCommand {
+  [COMMAND](key: string, op: string, emissionUs: number, tauUs: number, limitUs: number): Promise<[number, number]>;
+}
+
+export interface CallBudgetOptions {
+  redis: Redis;
+  /** Prefix of every key this budget writes, e.g. "pics-worker:". */
+  keyPrefix: string;
+  /** OneFile's published limit per customer. Default 300. */
+  callsPerMinute?: number;
+  /** Share of the limit we allow ourselves (OneFile's window may be aligned differently). Default 0.95. */
+  headroom?: number;
+  /** Calls that may go back to back after an idle spell before pacing applies. Default 3. */
+  burst?: number;
+  /** Longest wait acquire() will sleep; beyond it the caller should delay its job. Default 10 000. */
+  maxWaitMs?: number;
+  /** Pause imposed on every process after a 429 without Retry-After. Default 10 000. */
+  penaltyMs?: number;
+  logger?: Logger;
+  /** Called with each completed wait, e.g. to feed a metrics histogram. */
+  onWait?: (waitMs: number, customerKey: string) => void;
+}
+
+export interface AcquireOptions {
+  /** Aborts the sleep (shutdown, job cancellation); the reserved slot is then left unused. */
+  signal?: AbortSignal;
+  /** Overrides the budget's maxWaitMs for this call (e.g. shorter for an on-demand refresh). */
+  maxWaitMs?: number;
+}
+
+/** Figures for this process since the budget was created. */
+export interface BudgetStats {
+  /** Slots taken in the shared schedule, including re-reservations after a penalty. */
+  reservations: number;
+  /** acquire() calls that returned (the caller went on to call OneFile). */
+  acquired: number;
+  /** Sum and latest of the waits of those acquire() calls, measured here. */
+  totalWaitMs: number;
+  lastWaitMs: number;
+  /** acquire() calls refused because the wait exceeded maxWaitMs (nothing reserved). */
+  refusals: number;
+  /** acquire() calls aborted by their signal. */
+  aborts: number;
+  /** 429s reported through penalise(). */
+  rateLimitedReports: number;
+  /** penalise() calls that actually pushed the shared schedule back. */
+  penaltiesApplied: number;
+}
+
+export interface CallBudget {
+  /** Reserves the next slot for this customer and resolves when it is due. */
+  acquire(customerKey: string, options?: AcquireOptions): Promise<{ waitedMs: number }>;
+  /** Reports a 429: no process calls OneFile for this customer until retryAfterMs (or penaltyMs) passes. */
+  penalise(customerKey: string, retryAfterMs?: number): Promise<void>;
+  stats(): BudgetStats;
+  /** The Redis key holding this customer's schedule (for inspection and tests). */
+  keyFor(customerKey: string): string;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`call budget: ${name} must be > 0, got ${value}`);
+  return value;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`call budget: ${name} must be ≥ 0, got ${value}`);
+  return value;
+}
+
+export function createCallBudget(options: CallBudgetOptions): CallBudget {
+  const { redis, keyPrefix, logger, onWait } = options;
+  const callsPerMinute = positive('callsPerMinute', options.callsPerMinute ?? 300);
+  const headroom = positive('headroom', options.headroom ?? 0.95);
+  if (headroom > 1) throw new RangeError(`call budget: headroom must be ≤ 1, got ${headroom}`);
+  const burst = positive('burst', options.burst ?? 3);
+  if (!Number.isInteger(burst)) throw new RangeError(`call budget: burst must be an integer, got ${burst}`);
+  const defaultMaxWaitMs = nonNegative('maxWaitMs', options.maxWaitMs ?? 10_000);
+  const penaltyMs = nonNegative('penaltyMs', options.penaltyMs ?? 10_000);
+
+  // Microseconds, rounded up so rounding can only under-use the budget.
+  const emissionUs = Math.ceil(60e9 / (callsPerMinute * headroom) / 1000);
+  const tauUs = (burst - 1) * emissionUs;
+
+  // defineCommand loads the script by SHA once per connection and, on NOSCRIPT (Redis restarted or
+  // SCRIPT FLUSH), resends it with EVAL; defining it twice on one shared client is harmless.
+  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: GCRA_LUA });
+  const command = redis as unknown as BudgetCommand;
+
+  const counters: BudgetStats = {
+    reservations: 0,
+    acquired: 0,
+    totalWaitMs: 0,
+    lastWaitMs: 0,
+    refusals: 0,
+    aborts: 0,
+    rateLimitedReports: 0,
+    penaltiesApplied: 0,
+  };
+
+  const keyFor = (customerKey: string): string => {
+    if (!customerKey) throw new Error('call budget: empty customer key');
+    return `${keyPrefix}budget:${customerKey}`;
+  };
+
+  async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await delay(ms, undefined, signal ? { signal } : undefined);
+    } catch (error) {
+      if (signal?.aborted) {
+        counters.aborts += 1;
+        throw new BudgetWaitAbortedError({ cause: signal.reason });
+      }
+      throw error;
+    }
+  }
+
+  return {
+    keyFor,
+
+    async acquire(customerKey, { signal, maxWaitMs = defaultMaxWaitMs } = {}) {
+      const key = keyFor(customerKey);
+      const started = performance.now();
+      if (signal?.aborted) {
+        counters.aborts += 1;
+        throw new BudgetWaitAbortedError({ cause: signal.reason });
+      }
+      const limitUs = Math.floor(nonNegative('maxWaitMs', maxWaitMs) * 1000);
+
+      // First a reservation; after any sleep a recheck, because a 429 reported while we slept means our
+      // slot (granted before the penalty) must not be used: the recheck moves us behind the penalty.
+      let op: 'reserve' | 'recheck' = 'reserve';
+      for (;;) {
+        const [status, us] = await command[COMMAND](key, op, emissionUs, tauUs, limitUs);
+        if (status === STATUS_CLEAR) break;
+        if (status === STATUS_REFUSED) {
+          counters.refusals += 1;
+          logger?.debug({ customerKey, waitMs: us / 1000, maxWaitMs }, 'OneFile call budget: wait too long, refused');
+          throw new BudgetWaitTooLongError(us / 1000, maxWaitMs);
+        }
+        if (status !== STATUS_RESERVED) throw new Error(`call budget: unexpected script status ${status}`);
+        counters.reservations += 1;
+        if (us <= 0) break;
+        await sleep(Math.ceil(us / 1000), signal);
+        op = 'recheck';
+      }
+
+      const waitedMs = performance.now() - started;
+      counters.acquired += 1;
+      counters.totalWaitMs += waitedMs;
+      counters.lastWaitMs = waitedMs;
+      onWait?.(waitedMs, customerKey);
+      return { waitedMs };
+    },
+
+    async penalise(customerKey, retryAfterMs) {
+      const key = keyFor(customerKey);
+      const pauseMs =
+        retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0 ? retryAfterMs : penaltyMs;
+      counters.rateLimitedReports += 1;
+      const [moved, resumesInUs] = await command[COMMAND](key, 'penalise', emissionUs, tauUs, Math.ceil(pauseMs * 1000));
+      if (moved === 1) counters.penaltiesApplied += 1;
+      logger?.warn(
+        { customerKey, pauseMs, resumesInMs: Math.round(resumesInUs / 1000), moved: moved === 1 },
+        'OneFile rate limited (429): shared call budget paused for every process',
+      );
+    },
+
+    stats: () => ({ ...counters }),
+  };
+}
