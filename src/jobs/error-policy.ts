@@ -1,0 +1,108 @@
+import { UnrecoverableError, type BackoffOptions, type BackoffStrategy } from 'bullmq';
+import { BudgetWaitAbortedError, BudgetWaitTooLongError } from '../limiter/errors.js';
+import {
+  OneFileAuthError,
+  OneFileBadResponseError,
+  OneFileNotFoundError,
+  OneFileRateLimitedError,
+  OneFileTransientError,
+  OneFileValidationError,
+} from '../onefile/errors.js';
+
+/*
+ * One decision, made in one place, for what a failed job does next (anchors §1.2, §1.5). Pure: the
+ * processor applies it — fail-permanently → throw UnrecoverableError(reason); retry → rethrow, so BullMQ's
+ * attempts + backoff own the retry and it shows in dashboards; wait → job.moveToDelayed(now + delayMs) and
+ * throw DelayedError, which does not count as an attempt.
+ */
+
+export type JobAction =
+  | { kind: 'fail-permanently'; reason: string }
+  | { kind: 'retry'; reason: string }
+  | { kind: 'wait'; delayMs: number; reason: string };
+
+/** The two BullMQ counters the bound on waits needs (a Job satisfies this). */
+export interface JobAttempts {
+  /** Incremented on every move to active, including after a wait or a stall. */
+  attemptsStarted: number;
+  /** Incremented only by failures (moveToDelayed with skipAttempt leaves it alone). */
+  attemptsMade: number;
+}
+
+export interface ErrorPolicyOptions {
+  /** Waits (429s, budget refusals, aborts) a job may take before it fails for good. Default 20. */
+  maxWaits?: number;
+  /** Delay after a 429 without Retry-After. Default 10 000 ms. */
+  rateLimitedDelayMs?: number;
+  /** Extra random share added to each wait so delayed jobs do not all return at the same instant. Default 0.2. */
+  waitJitter?: number;
+  /** Injected for tests. */
+  random?: () => number;
+}
+
+/**
+ * Waits taken so far: starts that did not end in a counted failure, minus the run in progress. A stalled
+ * run also counts, which can only end a job sooner, never let it loop forever.
+ */
+export function waitsSoFar(job: JobAttempts): number {
+  return Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+export function jobActionFor(error: unknown, job: JobAttempts, options: ErrorPolicyOptions = {}): JobAction {
+  const { maxWaits = 20, rateLimitedDelayMs = 10_000, waitJitter = 0.2, random = Math.random } = options;
+  const reason = describe(error);
+
+  const wait = (baseMs: number, why: string): JobAction => {
+    const taken = waitsSoFar(job);
+    if (taken >= maxWaits) {
+      return { kind: 'fail-permanently', reason: `gave up after ${taken} waits (${why}); last: ${reason}` };
+    }
+    const delayMs = Math.max(0, Math.round(baseMs * (1 + waitJitter * random())));
+    return { kind: 'wait', delayMs, reason: `${why}: ${reason}` };
+  };
+
+  if (error instanceof OneFileRateLimitedError) {
+    return wait(error.retryAfterMs ?? rateLimitedDelayMs, 'OneFile rate limited');
+  }
+  if (error instanceof BudgetWaitTooLongError) return wait(error.waitMs, 'OneFile call budget busy');
+  // Shutdown or cancellation mid-wait: put the job back without charging it an attempt.
+  if (error instanceof BudgetWaitAbortedError) return wait(0, 'interrupted');
+
+  if (error instanceof OneFileTransientError) return { kind: 'retry', reason };
+  // The client re-logs in once on a 401; an auth error reaching here is a refused token: retrying cannot help.
+  if (
+    error instanceof OneFileAuthError ||
+    error instanceof OneFileValidationError ||
+    error instanceof OneFileNotFoundError ||
+    error instanceof OneFileBadResponseError ||
+    error instanceof UnrecoverableError
+  ) {
+    return { kind: 'fail-permanently', reason };
+  }
+  // Anything else (a Postgres or Redis hiccup, a bug): retry within the job's attempts, then fail.
+  return { kind: 'retry', reason };
+}
+
+/** Name of the backoff type to put in job options; the worker's settings.backoffStrategy serves it. */
+export const EXPONENTIAL_JITTER_BACKOFF = 'exponential-jitter';
+
+export const jobBackoff: BackoffOptions = { type: EXPONENTIAL_JITTER_BACKOFF };
+
+/**
+ * Worker `settings.backoffStrategy`: base × 2^(attempt-1), capped, with the top `jitter` share randomised
+ * (BullMQ's built-in exponential has jitter but no cap, so a job with many attempts would sleep for days).
+ */
+export function exponentialJitterBackoff(
+  options: { baseMs?: number; maxMs?: number; jitter?: number; random?: () => number } = {},
+): BackoffStrategy {
+  const { baseMs = 5_000, maxMs = 10 * 60_000, jitter = 0.5, random = Math.random } = options;
+  return (attemptsMade: number) => {
+    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1));
+    return Math.round(ceiling * (1 - jitter) + ceiling * jitter * random());
+  };
+}

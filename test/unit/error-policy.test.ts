@@ -1,0 +1,106 @@
+import { describe, expect, it } from '@jest/globals';
+import { UnrecoverableError } from 'bullmq';
+import {
+  exponentialJitterBackoff,
+  jobActionFor,
+  waitsSoFar,
+  type JobAttempts,
+} from '../../src/jobs/error-policy.js';
+import { BudgetWaitAbortedError, BudgetWaitTooLongError } from '../../src/limiter/errors.js';
+import {
+  OneFileAuthError,
+  OneFileBadResponseError,
+  OneFileNotFoundError,
+  OneFileRateLimitedError,
+  OneFileTransientError,
+  OneFileValidationError,
+} from '../../src/onefile/errors.js';
+
+const endpoint = 'POST /User/{id}';
+const firstRun: JobAttempts = { attemptsStarted: 1, attemptsMade: 0 };
+const noJitter = { waitJitter: 0 };
+
+describe('jobActionFor', () => {
+  it.each([
+    ['auth (after the re-login)', new OneFileAuthError({ endpoint, status: 401 })],
+    ['validation', new OneFileValidationError({ endpoint, message: 'MISID is required' })],
+    ['not found', new OneFileNotFoundError({ endpoint, status: 404 })],
+    ['bad response', new OneFileBadResponseError({ endpoint: 'POST /User', field: 'ID', expected: 'a positive integer', received: 'abc' })],
+    ['UnrecoverableError', new UnrecoverableError('PICS learner has no ULN')],
+  ])('fails permanently on %s, with the error as the reason', (_, error) => {
+    expect(jobActionFor(error, firstRun)).toEqual({ kind: 'fail-permanently', reason: `${error.name}: ${error.message}` });
+  });
+
+  it('keeps OneFile’s own message in the reason of a validation failure', () => {
+    const action = jobActionFor(new OneFileValidationError({ endpoint, message: 'Email is not valid' }), firstRun);
+    expect(action.reason).toContain('Email is not valid');
+  });
+
+  it.each([
+    ['a 5xx', new OneFileTransientError({ endpoint, status: 503, reason: 'server error' })],
+    ['a dropped connection', new OneFileTransientError({ endpoint, reason: 'ECONNRESET' })],
+    ['an unknown error', new Error('connection terminated unexpectedly')],
+    ['a non-Error throw', 'boom'],
+  ])('retries %s (BullMQ attempts + backoff)', (_, error) => {
+    expect(jobActionFor(error, firstRun).kind).toBe('retry');
+  });
+
+  it('waits for Retry-After on a 429, or the configured delay without one', () => {
+    const withHeader = new OneFileRateLimitedError({ endpoint, retryAfterMs: 7_000 });
+    expect(jobActionFor(withHeader, firstRun, noJitter)).toMatchObject({ kind: 'wait', delayMs: 7_000 });
+    const without = new OneFileRateLimitedError({ endpoint });
+    expect(jobActionFor(without, firstRun, { ...noJitter, rateLimitedDelayMs: 12_000 })).toMatchObject({
+      kind: 'wait',
+      delayMs: 12_000,
+    });
+  });
+
+  it('waits out a budget refusal for the wait the budget quoted, and resumes an interrupted wait at once', () => {
+    expect(jobActionFor(new BudgetWaitTooLongError(42_000, 10_000), firstRun, noJitter)).toMatchObject({
+      kind: 'wait',
+      delayMs: 42_000,
+    });
+    expect(jobActionFor(new BudgetWaitAbortedError(), firstRun, noJitter)).toMatchObject({ kind: 'wait', delayMs: 0 });
+  });
+
+  it('adds up to waitJitter of random extra delay to a wait', () => {
+    const error = new BudgetWaitTooLongError(10_000, 5_000);
+    expect(jobActionFor(error, firstRun, { waitJitter: 0.2, random: () => 0 })).toMatchObject({ delayMs: 10_000 });
+    expect(jobActionFor(error, firstRun, { waitJitter: 0.2, random: () => 0.999 })).toMatchObject({ delayMs: 11_998 });
+  });
+
+  it('bounds the waits: after maxWaits the job fails for good', () => {
+    const error = new OneFileRateLimitedError({ endpoint, retryAfterMs: 1_000 });
+    // Started 4 times, one counted failure, this run in progress → 2 waits taken.
+    const job = { attemptsStarted: 4, attemptsMade: 1 };
+    expect(waitsSoFar(job)).toBe(2);
+    expect(jobActionFor(error, job, { maxWaits: 3 }).kind).toBe('wait');
+    const action = jobActionFor(error, job, { maxWaits: 2 });
+    expect(action.kind).toBe('fail-permanently');
+    expect(action.reason).toMatch(/gave up after 2 waits/);
+  });
+
+  it('does not let waits consume retries: a transient error still retries after many waits', () => {
+    const job = { attemptsStarted: 30, attemptsMade: 0 };
+    expect(jobActionFor(new OneFileTransientError({ endpoint, reason: 'timeout' }), job, { maxWaits: 3 }).kind).toBe('retry');
+  });
+});
+
+describe('exponentialJitterBackoff', () => {
+  it('doubles from the base per attempt, up to the cap', () => {
+    const top = exponentialJitterBackoff({ baseMs: 1_000, maxMs: 30_000, jitter: 0.5, random: () => 1 });
+    expect([1, 2, 3, 4, 5, 6, 10].map((attempt) => top(attempt))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
+    ]);
+  });
+
+  it('randomises the top `jitter` share of each delay', () => {
+    const low = exponentialJitterBackoff({ baseMs: 1_000, jitter: 0.5, random: () => 0 });
+    expect(low(3)).toBe(2_000);
+    const real = exponentialJitterBackoff({ baseMs: 1_000, jitter: 0.5 });
+    const samples = Array.from({ length: 200 }, () => real(3) as number);
+    expect(Math.min(...samples)).toBeGreaterThanOrEqual(2_000);
+    expect(Math.max(...samples)).toBeLessThanOrEqual(4_000);
+    expect(new Set(samples).size).toBeGreaterThan(50);
+  });
+});
