@@ -52,7 +52,7 @@ describe('PICS adapter on the demo provider', () => {
     const graph = await loadLearnerGraph(t.db, ref!.id);
     expect(graph?.learner.ident).toBe('L0002');
     expect(graph?.learner.birth_date).toMatch(/^\d{4}-\d{2}-\d{2}$/); // dates stay calendar strings
-    expect(graph?.officers.get(graph.learner.main_officer_id!)?.ident).toMatch(/^O\d{4}$/);
+    expect(graph?.officers.get(graph!.learner.main_officer_id!)?.ident).toMatch(/^O\d{4}$/);
     expect(graph?.roles.length).toBeGreaterThan(0);
     expect(graph?.placements.length).toBeGreaterThan(0);
     expect(graph?.placements[0]?.organisation?.name).toBeTruthy();
@@ -69,7 +69,7 @@ describe('PICS adapter on the demo provider', () => {
   it('counts units per qualification', async () => {
     const withUnits = await t.db.selectFrom('pics.learner_unit as u').innerJoin('pics.learner_qualification as lq', 'lq.id', 'u.learner_qualification_id')
       .select(['lq.learner_id', 'lq.id']).executeTakeFirstOrThrow();
-    const graph = await loadLearnerGraph(t.db, withUnits.learner_id);
+    const graph = await loadLearnerGraph(t.db, withUnits.learner_id!);
     expect(graph!.qualifications.find((q) => q.id === withUnits.id)?.unitCount).toBe(2);
   });
 

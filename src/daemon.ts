@@ -1,0 +1,65 @@
+import { Worker } from 'bullmq';
+import type { Config } from './config/load.js';
+import { checkPostgres, checkRedis, createDeps, type Deps } from './deps.js';
+import { startHttpServer, type HttpServer } from './http/server.js';
+import { jobDefinitions } from './jobs/registry.js';
+import type { Logger } from './logging/logger.js';
+
+export interface Daemon {
+  deps: Deps;
+  http: HttpServer;
+  workers: Worker[];
+  /** Bounded graceful shutdown; resolves once every connection is closed. */
+  stop(reason: string): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+
+export async function startDaemon(config: Readonly<Config>, logger: Logger): Promise<Daemon> {
+  const deps = createDeps(config, logger);
+  const workers = jobDefinitions.map((definition) => {
+    const worker = new Worker(definition.queue, definition.createProcessor(deps), {
+      connection: { url: config.redis.url, maxRetriesPerRequest: null },
+      prefix: config.redis.prefix,
+      concurrency: definition.concurrency(deps),
+      autorun: true,
+    });
+    worker.on('error', (error) => logger.error({ err: error, queue: definition.queue }, 'worker error'));
+    return worker;
+  });
+
+  const http = await startHttpServer({
+    host: config.http.host,
+    port: config.http.port,
+    logger,
+    readiness: [
+      { name: 'postgres', check: () => checkPostgres(deps.db) },
+      { name: 'redis', check: () => checkRedis(deps.redis) },
+    ],
+    liveness: () => {
+      const stopped = workers.filter((w) => !w.isRunning() && !w.closing);
+      return stopped.length ? `${stopped.length} worker(s) stopped running` : null;
+    },
+  });
+  logger.info({ http: http.url, queues: jobDefinitions.map((d) => d.queue) }, 'daemon started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (reason: string) => {
+    stopping ??= (async () => {
+      logger.info({ reason, graceMs: config.shutdown.graceMs }, 'shutting down: no new jobs');
+      http.markShuttingDown();
+      const closing = Promise.all(workers.map((w) => w.close()));
+      if ((await Promise.race([closing, sleep(config.shutdown.graceMs)])) === 'timeout') {
+        logger.warn('grace period over: cancelling running jobs');
+        for (const worker of workers) worker.cancelAllJobs('shutdown');
+        // close(true) does not wait for jobs; bounded again because close() can hang while Redis is down.
+        await Promise.race([Promise.all(workers.map((w) => w.close(true))), sleep(2_000)]);
+      }
+      await http.close();
+      await deps.close();
+      logger.info('shut down cleanly');
+    })();
+    return stopping;
+  };
+  return { deps, http, workers, stop };
+}

@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import type { Config } from './config/load.js';
+import { createDb, type Database } from './db/connect.js';
+import type { Logger } from './logging/logger.js';
+import { createRedis } from './redis.js';
+
+/** Everything a job or a server needs, built in one place (Temporal's createActivities(deps) pattern). */
+export interface Deps {
+  config: Readonly<Config>;
+  logger: Logger;
+  db: Database;
+  /** Commands (budget, session, producers); fails fast while Redis is down. */
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+export function createDeps(config: Readonly<Config>, logger: Logger): Deps {
+  const db = createDb({ url: config.postgres.url, poolSize: config.postgres.poolSize });
+  const redis = createRedis(config.redis.url, 'worker');
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    async close() {
+      await Promise.allSettled([db.destroy(), redis.quit().catch(() => redis.disconnect())]);
+    },
+  };
+}
+
+export async function checkPostgres(db: Database): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
+export async function checkRedis(redis: Redis): Promise<void> {
+  if (redis.status !== 'ready') throw new Error(`connection ${redis.status}`);
+  const answer = await redis.ping();
+  if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
+}

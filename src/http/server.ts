@@ -1,0 +1,80 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from '../logging/logger.js';
+
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<void>;
+}
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  /** Liveness beyond "the event loop answers": e.g. workers still running. */
+  liveness?: () => string | null;
+  /** Further routes (metrics, dashboard) registered by their own modules. */
+  plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+}
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<void>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export interface HttpServer {
+  app: FastifyInstance;
+  url: string;
+  /** Readiness turns false for good from here on (shutdown has begun). */
+  markShuttingDown(): void;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const app = Fastify({ logger: false });
+  let shuttingDown = false;
+
+  app.get('/healthz', async (_request, reply) => {
+    const problem = options.liveness?.() ?? null;
+    if (problem) return reply.code(503).send({ status: 'unhealthy', problem });
+    return { status: 'ok' };
+  });
+
+  app.get('/readyz', async (_request, reply) => {
+    if (shuttingDown) return reply.code(503).send({ status: 'shutting-down', checks: {} });
+    const results = await Promise.all(
+      options.readiness.map(async ({ name, check }) => {
+        try {
+          await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return [name, 'ok'] as const;
+        } catch (error) {
+          // Only the error's class of problem, never a connection string.
+          const message = error instanceof Error ? error.message.replace(/\w+:\/\/\S+/g, '[url]') : String(error);
+          return [name, `down: ${message}`] as const;
+        }
+      }),
+    );
+    const checks = Object.fromEntries(results);
+    const ready = results.every(([, state]) => state === 'ok');
+    if (!ready) options.logger.warn({ checks }, 'not ready');
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
+  });
+
+  for (const plugin of options.plugins ?? []) await plugin(app);
+  const address = await app.listen({ host: options.host, port: options.port });
+  return {
+    app,
+    url: address,
+    markShuttingDown() {
+      shuttingDown = true;
+    },
+    close: () => app.close(),
+  };
+}
