@@ -1,5 +1,3 @@
-import convict from 'convict';
-
 
 const oneOfUrls = (protocols: string[]) => (value: unknown) => {
   if (typeof value !== 'string') throw new Error('must be a URL string');
