@@ -1,0 +1,101 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { spoil } from './bad-answers.js';
+import { ApiError } from './errors.js';
+import type { FaultPlan } from './faults.js';
+import { Body } from './fields.js';
+import { message, wireBody, type ApiResult } from './result.js';
+import type { RouteDef } from './routes.js';
+import type { Customer } from './schemas.js';
+import type { Simulator } from './simulator.js';
+
+const DENIED = 'Authorization has been denied for this request.';
+
+/**
+ * One API call, in the order OneFile's front door would meet it: the network (drops, latency), then who is
+ * calling, then the rate limit, then the handler, then anything that spoils the answer on its way back.
+ */
+export async function serve(sim: Simulator, def: RouteDef, endpoint: string, req: FastifyRequest, reply: FastifyReply) {
+  const plan = sim.faults.plan(endpoint);
+  if (plan?.drop === 'before') return drop(sim, endpoint, reply);
+  if (plan && plan.delayMs > 0) await sleep(plan.delayMs);
+  const result = answer(sim, def, endpoint, req, plan);
+  if (plan && plan.slowMs > 0) await sleep(plan.slowMs);
+  if (plan?.drop === 'after') return drop(sim, endpoint, reply);
+  return send(sim, endpoint, reply, result);
+}
+
+function answer(sim: Simulator, def: RouteDef, endpoint: string, req: FastifyRequest, plan: FaultPlan | null): ApiResult {
+  const caller = identify(sim, def, req);
+  if (!('ID' in caller)) return caller;
+  if (sim.faults.takeForced429()) {
+    sim.stats.forced429++;
+    // A forced burst has no window to wait for: Retry-After says one second, the shortest honest pause.
+    return tooMany(sim, 1000 * sim.clock.speed);
+  }
+  // Authentication calls count against the customer too: logging in is an API call like any other.
+  const wait = sim.takeBudget(caller.ID);
+  if (wait > 0) {
+    sim.stats.overLimit++;
+    return tooMany(sim, wait);
+  }
+  if (plan?.error?.when === 'before') return serverError(plan.error.status);
+  let result: ApiResult;
+  try {
+    result = def.handle({
+      sim, customer: caller, params: req.params as Record<string, string>, body: Body.from(req.body),
+      header: (name) => headerOf(req, name),
+    });
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    result = message(e.status, e.message);
+  }
+  const bad = sim.faults.takeBadAnswer(endpoint);
+  if (bad) result = spoil(result, bad);
+  if (plan?.error?.when === 'after') return serverError(plan.error.status);
+  return result;
+}
+
+function identify(sim: Simulator, def: RouteDef, req: FastifyRequest): Customer | ApiResult {
+  if (def.auth === 'customer-token') {
+    const token = headerOf(req, 'x-customertoken');
+    const customer = token === undefined ? undefined : sim.state.customerByToken(token, sim.options.environment);
+    return customer ?? message(401, token === undefined ? 'X-CustomerToken is missing.' : 'The customer token is not valid.');
+  }
+  const token = headerOf(req, 'x-tokenid');
+  if (token === undefined) return message(401, DENIED);
+  const session = sim.sessions.find(token);
+  if (session === 'expired') return message(401, `${DENIED} The session has expired.`);
+  if (session === 'unknown') return message(401, DENIED);
+  return sim.state.customers.get(session.customerId) ?? message(401, DENIED);
+}
+
+function tooMany(sim: Simulator, waitSimMs: number): ApiResult {
+  // Retry-After is in real seconds: the client waits in real time, whatever the simulator's speed.
+  const seconds = Math.max(1, Math.ceil(sim.clock.toRealMs(waitSimMs) / 1000));
+  return message(429, 'API rate limit exceeded.', sim.options.retryAfter ? { 'retry-after': String(seconds) } : undefined);
+}
+
+const serverError = (status: number): ApiResult => message(status, 'An error has occurred.');
+
+function headerOf(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s === undefined || s === '' ? undefined : s;
+}
+
+export function send(sim: Simulator, endpoint: string, reply: FastifyReply, r: ApiResult) {
+  sim.stats.record(endpoint, r.status);
+  reply.code(r.status);
+  if (r.headers) reply.headers(r.headers);
+  const { body, contentType } = wireBody(r);
+  if (contentType) reply.header('content-type', contentType);
+  return reply.send(body);
+}
+
+function drop(sim: Simulator, endpoint: string, reply: FastifyReply) {
+  sim.stats.record(endpoint, 'dropped');
+  reply.hijack();
+  reply.raw.socket?.destroy();
+  return reply;
+}

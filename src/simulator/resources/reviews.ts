@@ -1,0 +1,56 @@
+import { badRequest, notFound } from '../errors.js';
+import { readFields } from '../fields.js';
+import { ok } from '../result.js';
+import { idParam, listNames, ownsOrg, requireObject, userOf, type Ctx, type RouteDef } from '../routes.js';
+import { REVIEW, ROLE, type Review } from '../schemas.js';
+import { filter, searchRoutes } from '../search.js';
+
+// onefile-api.md §7.10. Search rows are thin (ID, LearnerID, ScheduledFor): details need GET /Review/{id}.
+
+const CREATABLE = ['LearnerID', 'AssessorID', 'EmployerID', 'Status', 'ScheduledFor', 'EndTime', 'VisitID'] as const;
+
+function inScope(ctx: Ctx, r: Review): boolean {
+  return ownsOrg(ctx, ctx.sim.state.users.get(r.LearnerID ?? -1)?.OrganisationID ?? null);
+}
+
+function create(ctx: Ctx) {
+  requireObject(ctx.body);
+  const f = readFields(REVIEW, ctx.body, CREATABLE);
+  const missing = (['LearnerID', 'AssessorID', 'ScheduledFor'] as const).filter((k) => f[k] == null);
+  if (missing.length > 0) throw badRequest(`${listNames([...missing])} ${missing.length === 1 ? 'is' : 'are'} required.`);
+  const learner = userOf(ctx, f.LearnerID!);
+  if (learner.Role !== ROLE.learner) throw badRequest(`LearnerID ${learner.ID} is not a learner.`);
+  const assessor = ctx.sim.state.users.get(f.AssessorID!);
+  if (!assessor || assessor.OrganisationID !== learner.OrganisationID || assessor.Role === ROLE.learner) {
+    throw badRequest(`AssessorID ${f.AssessorID} is not a member of staff in organisation ${learner.OrganisationID}.`);
+  }
+  if (f.EndTime != null && f.EndTime < f.ScheduledFor!) throw badRequest('EndTime is before ScheduledFor.');
+  if (f.VisitID != null && ctx.sim.state.visits.get(f.VisitID)?.LearnerID !== learner.ID) {
+    throw badRequest(`VisitID ${f.VisitID} is not a visit of learner ${learner.ID}.`);
+  }
+  return ok(ctx.sim.state.reviews.insert(f).ID);
+}
+
+function reviewOf(ctx: Ctx): Review {
+  const id = idParam(ctx, 'id', 'Review');
+  const r = ctx.sim.state.reviews.get(id);
+  if (!r || !inScope(ctx, r)) throw notFound('Review', id);
+  return r;
+}
+
+export const reviewRoutes: RouteDef[] = [
+  ...searchRoutes('Review', (ctx) => {
+    const learnerId = filter(ctx, 'LearnerID', 'int');
+    const org = filter(ctx, 'OrganisationID', 'int');
+    const status = filter(ctx, 'Status', 'int');
+    const from = filter(ctx, 'DateFrom', 'datetime');
+    const to = filter(ctx, 'DateTo', 'datetime');
+    const { users } = ctx.sim.state;
+    return [...ctx.sim.state.reviews.values()].filter((r) => (learnerId === undefined || r.LearnerID === learnerId)
+      && (status === undefined || r.Status === status)
+      && (from === undefined || (r.ScheduledFor ?? '') >= from) && (to === undefined || (r.ScheduledFor ?? '') <= to)
+      && (org === undefined || users.get(r.LearnerID ?? -1)?.OrganisationID === org) && inScope(ctx, r));
+  }, (r) => ({ ID: r.ID, LearnerID: r.LearnerID, ScheduledFor: r.ScheduledFor })),
+  { method: 'GET', path: '/Review/{id}', handle: (ctx) => ok(reviewOf(ctx)) },
+  { method: 'POST', path: '/Review', handle: create },
+];
