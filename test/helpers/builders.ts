@@ -48,7 +48,7 @@ export function learnerQualification(id: number, qualificationId: number, overri
   };
 }
 
-export function graph(overrides: Partial<LearnerGraph> & { learner?: Partial<LearnerGraph['learner']> } = {}): LearnerGraph {
+export function graph(overrides: Partial<Omit<LearnerGraph, 'learner'>> & { learner?: Partial<LearnerGraph['learner']> } = {}): LearnerGraph {
   const { learner, ...rest } = overrides;
   return {
     learner: {
