@@ -60,11 +60,13 @@ describe('createCallBudget', () => {
     expect(tat - redisStart).toBeGreaterThanOrEqual(4000);
     expect(tat - redisStart).toBeLessThan(4000 + 100);
 
-    // Client side: 3 at once, then one every 100 ms; each call within 60 ms of its ideal time.
+    // Client side: 3 at once, then one every 100 ms. No call ever runs before its slot (that is the rate
+    // guarantee); lateness only depends on how busy the event loop is, so its bound is generous.
     expect(done.filter((ms) => ms < 50)).toHaveLength(3);
     done.forEach((ms, i) => {
       const ideal = Math.max(0, i - 2) * 100;
-      expect(Math.abs(ms - ideal)).toBeLessThan(60);
+      expect(ms).toBeGreaterThanOrEqual(ideal - 5);
+      expect(ms).toBeLessThan(ideal + 150);
     });
     const gaps = done.slice(3).map((ms, i) => ms - done[i + 2]!);
     const meanGap = gaps.reduce((a, g) => a + g, 0) / gaps.length;
@@ -89,12 +91,13 @@ describe('createCallBudget', () => {
     await Promise.all([0, 1, 2, 3].flatMap(() => [looper('a', a), looper('b', b)]));
 
     const inRun = calls.filter((c) => c.at <= runMs);
-    // Budget 100 calls/s: about 200 in 2 s, never more than the schedule allows (+ timer jitter).
+    // Budget 100 calls/s: about 200 in 2 s, never more than the schedule allows. Calls never run early, but
+    // late ones (a busy event loop) can bunch into the next window, hence the allowance on windows.
     expect(inRun.length).toBeGreaterThan(180);
-    expect(inRun.length).toBeLessThanOrEqual(201 + 3);
+    expect(inRun.length).toBeLessThanOrEqual(201);
     for (let from = 0; from + 1000 <= runMs; from += 100) {
       const inWindow = inRun.filter((c) => c.at >= from && c.at < from + 1000).length;
-      expect(inWindow).toBeLessThanOrEqual(100 + 1 + 3);
+      expect(inWindow).toBeLessThanOrEqual(100 + 1 + 10);
     }
     // Both processes get about half, in every half-second, and they interleave rather than take turns.
     for (let from = 0; from < runMs; from += 500) {
@@ -122,12 +125,12 @@ describe('createCallBudget', () => {
     const penalisedAt = performance.now();
     await a.penalise(key, 800);
     const wokeAt = await asleep;
-    expect(wokeAt - penalisedAt).toBeGreaterThanOrEqual(790);
+    expect(wokeAt - penalisedAt).toBeGreaterThanOrEqual(795);
     expect(wokeAt - penalisedAt).toBeLessThan(800 + 300);
 
     // Calls resume one slot apart after the penalty, not as a burst.
-    const next = await b.acquire(key);
-    expect(next.waitedMs).toBeGreaterThanOrEqual(90);
+    const nextAt = await b.acquire(key).then(() => performance.now());
+    expect(nextAt - penalisedAt).toBeGreaterThanOrEqual(895);
     expect(a.stats()).toMatchObject({ rateLimitedReports: 1, penaltiesApplied: 1 });
     expect(b.stats().reservations).toBe(4); // 1 + (slot before the penalty, re-reserved after it) + 1
   });
