@@ -104,7 +104,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     } catch (error) {
       // A proactive renewal failed but the current session has about an hour left: keep working with it.
       if (current) {
-        logger?.warn({ customerKey, err: error }, 'OneFile session renewal failed; keeping the current session');
+        // Name and message only: a raw HTTP error would carry the login request's headers (the token).
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        logger?.warn({ customerKey, reason }, 'OneFile session renewal failed; keeping the current session');
         return current.session;
       }
       throw error;
