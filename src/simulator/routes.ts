@@ -1,4 +1,4 @@
-import { ApiError, notFound } from './errors.js';
+import { ApiError, badRequest, notFound } from './errors.js';
 import type { Body } from './fields.js';
 import type { ApiResult } from './result.js';
 import type { Customer, Organisation, User } from './schemas.js';
@@ -46,6 +46,13 @@ export function organisationOf(ctx: Ctx, id: number): Organisation {
 export function userOf(ctx: Ctx, id: number): User {
   const user = ctx.sim.state.users.get(id);
   if (!user || !ownsOrg(ctx, user.OrganisationID)) throw notFound('User', id);
+  return user;
+}
+
+/** A user named in the body: one that does not exist (for this customer) makes the request invalid, 400. */
+export function referencedUser(ctx: Ctx, id: number, field: string): User {
+  const user = ctx.sim.state.users.get(id);
+  if (!user || !ownsOrg(ctx, user.OrganisationID)) throw badRequest(`${field} ${id} was not found.`);
   return user;
 }
 

@@ -1,7 +1,7 @@
 import { badRequest, notFound } from '../errors.js';
 import { readFields } from '../fields.js';
 import { ok } from '../result.js';
-import { idParam, listNames, ownsOrg, requireObject, userOf, type Ctx, type RouteDef } from '../routes.js';
+import { idParam, listNames, ownsOrg, referencedUser, requireObject, type Ctx, type RouteDef } from '../routes.js';
 import { REVIEW, ROLE, type Review } from '../schemas.js';
 import { filter, searchRoutes } from '../search.js';
 
@@ -18,7 +18,7 @@ function create(ctx: Ctx) {
   const f = readFields(REVIEW, ctx.body, CREATABLE);
   const missing = (['LearnerID', 'AssessorID', 'ScheduledFor'] as const).filter((k) => f[k] == null);
   if (missing.length > 0) throw badRequest(`${listNames([...missing])} ${missing.length === 1 ? 'is' : 'are'} required.`);
-  const learner = userOf(ctx, f.LearnerID!);
+  const learner = referencedUser(ctx, f.LearnerID!, 'LearnerID');
   if (learner.Role !== ROLE.learner) throw badRequest(`LearnerID ${learner.ID} is not a learner.`);
   const assessor = ctx.sim.state.users.get(f.AssessorID!);
   if (!assessor || assessor.OrganisationID !== learner.OrganisationID || assessor.Role === ROLE.learner) {

@@ -2,7 +2,7 @@ import { badRequest } from '../errors.js';
 import { readFields, type Fields } from '../fields.js';
 import { noContent, ok } from '../result.js';
 import {
-  idParam, listNames, organisationOf, ownsOrg, requireObject, userOf, type Ctx, type RouteDef,
+  idParam, listNames, ownsOrg, referencedUser, requireObject, userOf, type Ctx, type RouteDef,
 } from '../routes.js';
 import { ROLE, USER, type User } from '../schemas.js';
 import { filter, sameText, searchRoutes } from '../search.js';
@@ -64,7 +64,7 @@ function create(ctx: Ctx) {
     throw badRequest(`${listNames(missing)} ${missing.length === 1 ? 'is' : 'are'} required for ${who}.`);
   }
   if (!CREATABLE.has(role!)) throw badRequest(`Role ${role} cannot be created through the API.`);
-  organisationOf(ctx, f.OrganisationID!);
+  if (!ownsOrg(ctx, f.OrganisationID!)) throw badRequest(`OrganisationID ${f.OrganisationID} was not found.`);
   if (f.Username != null && ctx.sim.state.usernameTaken(f.Username)) throw badRequest(`Username '${f.Username}' is already in use.`);
   checkReferences(ctx, f, { OrganisationID: f.OrganisationID!, Role: role });
   const now = ctx.sim.clock.nowIso();
@@ -94,7 +94,7 @@ function assign(ctx: Ctx) {
   const f = readFields({ LearnerID: 'int', Level: 'int', StandardID: 'int', UnitID: 'string' } as const, ctx.body);
   const missing = (['LearnerID', 'Level'] as const).filter((k) => f[k] == null);
   if (missing.length > 0) throw badRequest(`${listNames([...missing])} ${missing.length === 1 ? 'is' : 'are'} required.`);
-  let learner = userOf(ctx, f.LearnerID!);
+  let learner = referencedUser(ctx, f.LearnerID!, 'LearnerID');
   let staff = pathUser;
   if (staff.Role === ROLE.learner && learner.Role !== ROLE.learner) [staff, learner] = [learner, staff];
   if (learner.Role !== ROLE.learner) throw badRequest(`User ${learner.ID} is not a learner.`);
