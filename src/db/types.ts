@@ -74,6 +74,14 @@ export interface EportfolioSyncEnrolStep {
   step: string;
 }
 
+export interface EportfolioSyncEntitySync {
+  demographics_hash: string | null;
+  kind: string;
+  pics_id: number;
+  run_id: number | null;
+  synced_at: Generated<Timestamp>;
+}
+
 export interface EportfolioSyncIntegrationState {
   enabled_seen_at: Timestamp | null;
   first_sync_completed_at: Timestamp | null;
@@ -88,6 +96,14 @@ export interface EportfolioSyncJobOutcome {
   outcome: string;
   queue: string;
   reason: string | null;
+}
+
+export interface EportfolioSyncLearnerState {
+  demographics_hash: string | null;
+  learner_id: number;
+  pushed_default_assessor_id: number | null;
+  pushed_placement_id: number | null;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface EportfolioSyncLinkRefresh {
@@ -114,6 +130,17 @@ export interface EportfolioSyncQualificationLink {
   qualification_id: number;
   standard_id: number;
   status: string;
+}
+
+export interface EportfolioSyncReviewState {
+  assessor_id: number | null;
+  complete: Generated<boolean>;
+  fetched_at: Generated<Timestamp>;
+  learner_id: number;
+  learner_signed_on: Timestamp | null;
+  onefile_review_id: number;
+  scheduled_for: Timestamp | null;
+  started_on: Timestamp | null;
 }
 
 export interface EportfolioSyncStandard {
@@ -318,10 +345,13 @@ export interface DB {
   "eportfolio_sync.directory_entry": EportfolioSyncDirectoryEntry;
   "eportfolio_sync.enrol": EportfolioSyncEnrol;
   "eportfolio_sync.enrol_step": EportfolioSyncEnrolStep;
+  "eportfolio_sync.entity_sync": EportfolioSyncEntitySync;
   "eportfolio_sync.integration_state": EportfolioSyncIntegrationState;
   "eportfolio_sync.job_outcome": EportfolioSyncJobOutcome;
+  "eportfolio_sync.learner_state": EportfolioSyncLearnerState;
   "eportfolio_sync.link_refresh": EportfolioSyncLinkRefresh;
   "eportfolio_sync.qualification_link": EportfolioSyncQualificationLink;
+  "eportfolio_sync.review_state": EportfolioSyncReviewState;
   "eportfolio_sync.standard": EportfolioSyncStandard;
   "eportfolio_sync.sync_learner": EportfolioSyncSyncLearner;
   "eportfolio_sync.sync_run": EportfolioSyncSyncRun;
