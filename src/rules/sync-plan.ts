@@ -1,0 +1,298 @@
+import type { LearnerGraph, LearnerQualificationWithDetails, OfficerRow, OneFileSettings, ReviewRow } from '../pics/types.js';
+import type { OneFileLearningAim, OneFileReview, OneFileUser } from '../onefile/types.js';
+import { fromOneFileDate, toOneFileDate, utcToUkLocal } from './dates.js';
+import { reviewUpload, selectReviewsForFirstSync, selectReviewsForUpload, type ReviewUpload } from './enrol-plan.js';
+
+// D1–D9, D11 as one pure function: PICS state + OneFile state + settings → the changes to make on each side.
+// Running it again on the result yields no changes (idempotent by construction: every change is "make the
+// two sides agree", never "add").
+
+export type Direction = 'to_pics' | 'to_eportfolio';
+
+export interface FieldChange {
+  table: 'learner' | 'learner_qualification' | 'review' | 'officer' | 'organisation';
+  rowId: number;
+  field: string;
+  oldValue: string | number | null;
+  newValue: string | number | null;
+  direction: Direction;
+  rule: string;
+}
+
+export interface NewPicsReview {
+  oneFileReviewId: number;
+  planned_date: string | null;
+  planned_time: string | null;
+  attended: 'Y' | 'U';
+  actual_date: string | null;
+  officer_id: number | null;
+  trainee_signed_date: string | null;
+}
+
+export interface AimPush {
+  aimId: number;
+  learnerQualificationId: number;
+  patch: Record<string, string | null>;
+}
+
+export interface SyncPlan {
+  /** Field updates to existing PICS rows (audited). */
+  picsChanges: FieldChange[];
+  /** D6: OneFile reviews with no PICS match. */
+  newPicsReviews: NewPicsReview[];
+  /** D2–D4: blanks in OneFile filled from PICS. */
+  aimPushes: AimPush[];
+  /** D5/D11: PICS reviews to upload. */
+  reviewUploads: ReviewUpload[];
+  /** D7 push / D8: partial updates of the OneFile learner. */
+  learnerPush: Record<string, string | number | null> | null;
+  /** Audit lines for the OneFile side (fields pushed). */
+  oneFileChanges: FieldChange[];
+}
+
+export interface SyncInput {
+  graph: LearnerGraph;
+  settings: OneFileSettings;
+  /** D11: the first sync after the integration was enabled. */
+  firstSync: boolean;
+  today: string;
+  /** Learning aims by id (details, from search rows or GETs). */
+  aims: Map<number, OneFileLearningAim>;
+  /** Reviews whose details were read this run (unchanged, cached ones are absent and left alone). */
+  reviews: OneFileReview[];
+  /** Every OneFile review id that exists for the learner (to avoid re-uploading after a crash). */
+  knownReviewIds: Set<number>;
+  /** The OneFile learner when it was read (demographics pull/push, D8); null when not needed. */
+  oneFileLearner: OneFileUser | null;
+  /** OneFile user id → PICS officer id, for officers linked by Other System ID (D6 assessor match). */
+  officerByOneFileId: Map<number, number>;
+  /** OneFile id of the PICS main officer and employer now (resolved by the job), for D8. */
+  mainOfficerOneFileId: number | null;
+  employerPlacementId: number | null;
+  /** What the worker last pushed for D8, so unchanged links cost no call. */
+  lastPushed: { defaultAssessorId: number | null; placementId: number | null };
+}
+
+const REG_FIELDS = [
+  { pics: 'registration_number', oneFile: 'RegistrationNumber', aim: 'registrationNumber', rule: 'D2', date: false },
+  { pics: 'registration_date', oneFile: 'RegistrationDate', aim: 'registrationDate', rule: 'D2', date: true },
+  { pics: 'certificate_applied_date', oneFile: 'CertificateAppliedDate', aim: 'certificateAppliedDate', rule: 'D3', date: true },
+  { pics: 'certificate_received_date', oneFile: 'CertificateReceivedDate', aim: 'certificateReceivedDate', rule: 'D4', date: true },
+] as const;
+
+const isBlank = (v: string | number | null | undefined) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+
+/** D2–D4: fill the blank side; where both have values and differ, OneFile wins. */
+export function reconcileRegistration(lq: LearnerQualificationWithDetails, aim: OneFileLearningAim): { changes: FieldChange[]; push: AimPush | null } {
+  const changes: FieldChange[] = [];
+  const patch: Record<string, string | null> = {};
+  for (const f of REG_FIELDS) {
+    const pics = lq[f.pics];
+    const oneFile = aim[f.aim];
+    const picsValue = isBlank(pics) ? null : String(pics).trim();
+    const oneFileValue = isBlank(oneFile) ? null : String(oneFile).trim();
+    if (picsValue === oneFileValue) continue;
+    if (oneFileValue === null && picsValue !== null) {
+      patch[f.oneFile] = f.date ? toOneFileDate(picsValue) : picsValue;
+      changes.push({ table: 'learner_qualification', rowId: lq.id, field: f.oneFile, oldValue: null, newValue: picsValue, direction: 'to_eportfolio', rule: f.rule });
+    } else if (oneFileValue !== null) {
+      changes.push({ table: 'learner_qualification', rowId: lq.id, field: f.pics, oldValue: picsValue, newValue: oneFileValue, direction: 'to_pics', rule: f.rule });
+    }
+  }
+  const push = Object.keys(patch).length ? { aimId: aim.id, learnerQualificationId: lq.id, patch } : null;
+  return { changes, push };
+}
+
+/** D1: element counts from OneFile, except for qualifications with units attached. */
+export function reconcileElements(lq: LearnerQualificationWithDetails, aim: OneFileLearningAim): FieldChange[] {
+  if (lq.unitCount > 0) return [];
+  const changes: FieldChange[] = [];
+  for (const [field, value] of [['total_elements', aim.totalCriteria], ['elements_done', aim.completedCriteria]] as const) {
+    if (value === null || lq[field] === value) continue;
+    changes.push({ table: 'learner_qualification', rowId: lq.id, field, oldValue: lq[field], newValue: value, direction: 'to_pics', rule: 'D1' });
+  }
+  return changes;
+}
+
+/** D6: attendance, actual date, officer and trainee-signed date from a OneFile review. */
+export function reviewFieldsFromOneFile(review: OneFileReview, officerByOneFileId: Map<number, number>) {
+  const started = fromOneFileDate(review.startedOn);
+  const scheduled = review.scheduledFor ? utcToUkLocal(review.scheduledFor) : null;
+  return {
+    attended: (started ? 'Y' : 'U') as 'Y' | 'U',
+    actual_date: started,
+    officer_id: review.assessorId !== null ? (officerByOneFileId.get(review.assessorId) ?? null) : null,
+    trainee_signed_date: fromOneFileDate(review.learnerSignedOn),
+    planned_date: scheduled?.date ?? null,
+    planned_time: scheduled?.time ?? null,
+  };
+}
+
+export function reconcileReview(pics: ReviewRow, review: OneFileReview, officerByOneFileId: Map<number, number>): FieldChange[] {
+  const fromOneFile = reviewFieldsFromOneFile(review, officerByOneFileId);
+  const changes: FieldChange[] = [];
+  const change = (field: keyof ReviewRow, newValue: string | number | null) => {
+    const oldValue = pics[field] as string | number | null;
+    if ((oldValue ?? null) !== newValue) changes.push({ table: 'review', rowId: pics.id, field, oldValue, newValue, direction: 'to_pics', rule: 'D6' });
+  };
+  change('attended', fromOneFile.attended);
+  change('actual_date', fromOneFile.actual_date);
+  // The officer only where a PICS officer matches; an unmatched OneFile assessor leaves the PICS officer alone.
+  if (fromOneFile.officer_id !== null) change('officer_id', fromOneFile.officer_id);
+  // Set when the learner signed in OneFile; never cleared by an unsigned OneFile review.
+  if (fromOneFile.trainee_signed_date !== null) change('trainee_signed_date', fromOneFile.trainee_signed_date);
+  return changes;
+}
+
+type Demographic = { pics: keyof LearnerGraph['learner']; oneFile: keyof OneFileUser; wire: string; kind: 'text' | 'date' | 'code' };
+
+const LEARNER_DEMOGRAPHICS: Demographic[] = [
+  { pics: 'first_name', oneFile: 'firstName', wire: 'FirstName', kind: 'text' },
+  { pics: 'surname', oneFile: 'lastName', wire: 'LastName', kind: 'text' },
+  { pics: 'email', oneFile: 'email', wire: 'Email', kind: 'text' },
+  { pics: 'telephone', oneFile: 'telephone', wire: 'Telephone', kind: 'text' },
+  { pics: 'mobile', oneFile: 'mobile', wire: 'MobileNumber', kind: 'text' },
+  { pics: 'birth_date', oneFile: 'dob', wire: 'DOB', kind: 'date' },
+  { pics: 'uln', oneFile: 'uln', wire: 'ULN', kind: 'text' },
+  { pics: 'ni_number', oneFile: 'nino', wire: 'NINO', kind: 'text' },
+  { pics: 'ethnicity', oneFile: 'l12', wire: 'L12', kind: 'code' },
+  { pics: 'sex', oneFile: 'l13', wire: 'L13', kind: 'text' },
+  { pics: 'lldd_health_problem', oneFile: 'l14', wire: 'L14', kind: 'code' },
+  { pics: 'disability', oneFile: 'l15', wire: 'L15', kind: 'code' },
+];
+
+const normaliseText = (v: unknown): string | null => (v === null || v === undefined || String(v).trim() === '' ? null : String(v).trim());
+
+/**
+ * D7 for the learner: push PICS values to OneFile, or pull OneFile values into PICS, field by field where they
+ * differ. A pull never blanks a PICS value OneFile does not hold, and never writes a value PICS cannot store.
+ */
+export function reconcileLearnerDemographics(
+  learner: LearnerGraph['learner'], oneFile: OneFileUser, mode: OneFileSettings['learnerDemographicsMode'],
+): { changes: FieldChange[]; push: Record<string, string | null> } {
+  const changes: FieldChange[] = [];
+  const push: Record<string, string | null> = {};
+  if (mode === 'none') return { changes, push };
+  for (const d of LEARNER_DEMOGRAPHICS) {
+    const picsValue = normaliseText(learner[d.pics]);
+    const oneFileValue = normaliseText(oneFile[d.oneFile]);
+    if (picsValue === oneFileValue) continue;
+    if (mode === 'push') {
+      if (picsValue === null) continue; // never blank OneFile from an empty PICS field
+      push[d.wire] = d.kind === 'date' ? toOneFileDate(picsValue) : picsValue;
+      changes.push({ table: 'learner', rowId: learner.id, field: d.wire, oldValue: oneFileValue, newValue: picsValue, direction: 'to_eportfolio', rule: 'D7' });
+    } else {
+      if (oneFileValue === null) continue;
+      let value: string | number = oneFileValue;
+      if (d.kind === 'code') {
+        const n = Number(oneFileValue);
+        if (!Number.isInteger(n)) continue;
+        value = n;
+      }
+      if (d.pics === 'sex' && !['M', 'F', '9'].includes(oneFileValue)) continue;
+      if (d.pics === 'uln' && !/^\d{10}$/.test(oneFileValue)) continue;
+      if (d.pics === 'ni_number' && oneFileValue.length > 9) continue;
+      if (learner[d.pics] === value) continue;
+      changes.push({ table: 'learner', rowId: learner.id, field: d.pics, oldValue: normaliseText(learner[d.pics]), newValue: value, direction: 'to_pics', rule: 'D7' });
+    }
+  }
+  return { changes, push };
+}
+
+type OfficerDemographic = { pics: keyof OfficerRow; wire: string; oneFile: keyof OneFileUser };
+export const OFFICER_DEMOGRAPHICS: OfficerDemographic[] = [
+  { pics: 'forenames', wire: 'FirstName', oneFile: 'firstName' },
+  { pics: 'surname', wire: 'LastName', oneFile: 'lastName' },
+  { pics: 'email', wire: 'Email', oneFile: 'email' },
+  { pics: 'telephone', wire: 'Telephone', oneFile: 'telephone' },
+  { pics: 'mobile', wire: 'MobileNumber', oneFile: 'mobile' },
+];
+
+/** D7 for an officer (the OneFile assessor linked by Other System ID). */
+export function reconcileOfficerDemographics(
+  officer: OfficerRow, oneFile: OneFileUser | null, mode: OneFileSettings['officerDemographicsMode'],
+): { changes: FieldChange[]; push: Record<string, string> } {
+  const changes: FieldChange[] = [];
+  const push: Record<string, string> = {};
+  if (mode === 'none' || !oneFile) return { changes, push };
+  for (const d of OFFICER_DEMOGRAPHICS) {
+    const picsValue = normaliseText(officer[d.pics]);
+    const oneFileValue = normaliseText(oneFile[d.oneFile]);
+    if (picsValue === oneFileValue) continue;
+    if (mode === 'push' && picsValue !== null) {
+      push[d.wire] = picsValue;
+      changes.push({ table: 'officer', rowId: officer.id, field: d.wire, oldValue: oneFileValue, newValue: picsValue, direction: 'to_eportfolio', rule: 'D7' });
+    } else if (mode === 'pull' && oneFileValue !== null) {
+      changes.push({ table: 'officer', rowId: officer.id, field: d.pics, oldValue: picsValue, newValue: oneFileValue.slice(0, 100), direction: 'to_pics', rule: 'D7' });
+    }
+  }
+  return { changes, push };
+}
+
+export function planSync(input: SyncInput): SyncPlan {
+  const { graph, settings } = input;
+  const picsChanges: FieldChange[] = [];
+  const oneFileChanges: FieldChange[] = [];
+  const aimPushes: AimPush[] = [];
+
+  // D1–D4 (and D11's reconciliation, which is the same rule run on every sync).
+  for (const lq of graph.qualifications) {
+    if (lq.onefile_learning_aim_id === null) continue; // D9: nothing new is sent
+    const aim = input.aims.get(lq.onefile_learning_aim_id);
+    if (!aim) continue;
+    picsChanges.push(...reconcileElements(lq, aim));
+    const { changes, push } = reconcileRegistration(lq, aim);
+    for (const c of changes) (c.direction === 'to_pics' ? picsChanges : oneFileChanges).push(c);
+    if (push) aimPushes.push(push);
+  }
+
+  // D6: pull reviews when S10 is on.
+  const newPicsReviews: NewPicsReview[] = [];
+  if (settings.downloadReviews) {
+    const byOneFileId = new Map(graph.reviews.filter((r) => r.onefile_system_id !== null).map((r) => [r.onefile_system_id!, r]));
+    for (const review of input.reviews) {
+      const pics = byOneFileId.get(review.id);
+      if (pics) {
+        picsChanges.push(...reconcileReview(pics, review, input.officerByOneFileId));
+      } else {
+        const f = reviewFieldsFromOneFile(review, input.officerByOneFileId);
+        newPicsReviews.push({ oneFileReviewId: review.id, ...f });
+      }
+    }
+  }
+
+  // D5 (rules of E3, so only with S6) and D11 (the first sync pushes every open normal review).
+  const reviewUploads: ReviewUpload[] = [];
+  const mainOfficerId = graph.learner.main_officer_id;
+  if (mainOfficerId !== null) {
+    const toUpload = new Map<number, ReviewRow>();
+    if (settings.uploadReviews) for (const r of selectReviewsForUpload(graph.reviews, input.today)) toUpload.set(r.id, r);
+    if (input.firstSync) for (const r of selectReviewsForFirstSync(graph.reviews)) toUpload.set(r.id, r);
+    for (const r of [...toUpload.values()].sort((a, b) => a.id - b.id)) reviewUploads.push(reviewUpload(r, mainOfficerId, settings));
+  }
+
+  // D7 learner demographics, D8 main officer and employer.
+  let learnerPush: Record<string, string | number | null> | null = null;
+  if (input.oneFileLearner) {
+    const { changes, push } = reconcileLearnerDemographics(graph.learner, input.oneFileLearner, settings.learnerDemographicsMode);
+    for (const c of changes) (c.direction === 'to_pics' ? picsChanges : oneFileChanges).push(c);
+    if (Object.keys(push).length) learnerPush = { ...push };
+  }
+  const learnerId = graph.learner.id;
+  if (settings.pushMainOfficerChanges && input.mainOfficerOneFileId !== null && input.mainOfficerOneFileId !== input.lastPushed.defaultAssessorId) {
+    learnerPush = { ...learnerPush, DefaultAssessorID: input.mainOfficerOneFileId };
+    oneFileChanges.push({ table: 'learner', rowId: learnerId, field: 'DefaultAssessorID', oldValue: input.lastPushed.defaultAssessorId, newValue: input.mainOfficerOneFileId, direction: 'to_eportfolio', rule: 'D8' });
+  }
+  if (settings.pushEmployerChanges && input.employerPlacementId !== null && input.employerPlacementId !== input.lastPushed.placementId) {
+    learnerPush = { ...learnerPush, PlacementID: input.employerPlacementId };
+    oneFileChanges.push({ table: 'learner', rowId: learnerId, field: 'PlacementID', oldValue: input.lastPushed.placementId, newValue: input.employerPlacementId, direction: 'to_eportfolio', rule: 'D8' });
+  }
+
+  return { picsChanges, newPicsReviews, aimPushes, reviewUploads, learnerPush, oneFileChanges };
+}
+
+/** A plan with nothing to do: an unchanged learner. */
+export function isEmptyPlan(plan: SyncPlan): boolean {
+  return plan.picsChanges.length === 0 && plan.newPicsReviews.length === 0 && plan.aimPushes.length === 0 &&
+    plan.reviewUploads.length === 0 && plan.learnerPush === null;
+}
