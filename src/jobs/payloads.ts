@@ -1,0 +1,93 @@
+// Job payloads carry ids only — never the customer token, never personal data (SPEC). Each is validated
+// when the job starts, so a malformed job fails at once with a message naming the field.
+
+export class InvalidJobDataError extends Error {
+  override name = 'InvalidJobDataError';
+}
+
+function record(raw: unknown): Record<string, unknown> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InvalidJobDataError('job data must be an object');
+  return raw as Record<string, unknown>;
+}
+
+function positiveInt(data: Record<string, unknown>, key: string, optional = false): number | undefined {
+  const value = data[key];
+  if (value === undefined && optional) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2_147_483_647) {
+    throw new InvalidJobDataError(`job data ${key} must be a positive whole number, got ${JSON.stringify(value) ?? 'nothing'}`);
+  }
+  return value;
+}
+
+function onlyKeys(data: Record<string, unknown>, allowed: string[]): void {
+  const extra = Object.keys(data).filter((k) => !allowed.includes(k));
+  if (extra.length) throw new InvalidJobDataError(`job data has unexpected field(s): ${extra.join(', ')}`);
+}
+
+export interface EnrolJobData {
+  learnerId: number;
+  organisationId?: number;
+  /** qualification id → chosen standard id (Q2 pathways). */
+  pathways?: Record<string, number>;
+}
+
+export function parseEnrolJobData(raw: unknown): EnrolJobData {
+  const data = record(raw);
+  onlyKeys(data, ['learnerId', 'organisationId', 'pathways']);
+  const learnerId = positiveInt(data, 'learnerId')!;
+  const organisationId = positiveInt(data, 'organisationId', true);
+  let pathways: Record<string, number> | undefined;
+  if (data.pathways !== undefined) {
+    const p = record(data.pathways);
+    pathways = {};
+    for (const [qualificationId, standardId] of Object.entries(p)) {
+      if (!/^\d+$/.test(qualificationId)) throw new InvalidJobDataError(`job data pathways key "${qualificationId}" must be a qualification id`);
+      pathways[qualificationId] = positiveInt(p, qualificationId)!;
+    }
+  }
+  return { learnerId, ...(organisationId ? { organisationId } : {}), ...(pathways ? { pathways } : {}) };
+}
+
+export interface RefreshLinksJobData {
+  organisationId?: number;
+  reason?: 'user' | 'startup' | 'cli';
+}
+
+export function parseRefreshLinksJobData(raw: unknown): RefreshLinksJobData {
+  const data = record(raw ?? {});
+  onlyKeys(data, ['organisationId', 'reason']);
+  const organisationId = positiveInt(data, 'organisationId', true);
+  if (data.reason !== undefined && !['user', 'startup', 'cli'].includes(String(data.reason))) {
+    throw new InvalidJobDataError(`job data reason must be user, startup or cli`);
+  }
+  return { ...(organisationId ? { organisationId } : {}), ...(data.reason ? { reason: data.reason as RefreshLinksJobData['reason'] } : {}) };
+}
+
+export interface SyncLearnerJobData {
+  learnerId: number;
+  /** Set for children of a daily run; absent for Refresh with OneFile. */
+  runId?: number;
+}
+
+export function parseSyncLearnerJobData(raw: unknown): SyncLearnerJobData {
+  const data = record(raw);
+  onlyKeys(data, ['learnerId', 'runId']);
+  const learnerId = positiveInt(data, 'learnerId')!;
+  const runId = positiveInt(data, 'runId', true);
+  return { learnerId, ...(runId ? { runId } : {}) };
+}
+
+export interface DailyRunJobData {
+  step?: 'fan-out' | 'summarise';
+  runId?: number;
+  afterId?: number;
+}
+
+export function parseDailyRunJobData(raw: unknown): DailyRunJobData {
+  const data = record(raw ?? {});
+  onlyKeys(data, ['step', 'runId', 'afterId']);
+  if (data.step !== undefined && !['fan-out', 'summarise'].includes(String(data.step))) throw new InvalidJobDataError('job data step must be fan-out or summarise');
+  const runId = positiveInt(data, 'runId', true);
+  const afterId = data.afterId === undefined || data.afterId === 0 ? undefined : positiveInt(data, 'afterId');
+  return { ...(data.step ? { step: data.step as DailyRunJobData['step'] } : {}), ...(runId ? { runId } : {}), ...(afterId ? { afterId } : {}) };
+}

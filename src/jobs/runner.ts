@@ -1,0 +1,90 @@
+import { DelayedError, RateLimitError, UnrecoverableError, WaitingChildrenError, type Job, type Processor } from 'bullmq';
+import type { Deps } from '../deps.js';
+import { jobLogger, type Logger } from '../logging/logger.js';
+import { recordJobOutcome, type JobOutcome } from '../store/job-outcomes.js';
+import { jobActionFor } from './error-policy.js';
+import { InvalidJobDataError } from './payloads.js';
+
+export interface JobContext<T> {
+  job: Job;
+  data: T;
+  token: string | undefined;
+  /** Aborted on shutdown past the grace period: pass it to every OneFile call and budget wait. */
+  signal: AbortSignal;
+  logger: Logger;
+  deps: Deps;
+  /** Set when the job has to end early without error (S1 off …): recorded as "skipped". */
+  skip(reason: string): { skipped: string };
+}
+
+export interface JobResult {
+  outcome?: JobOutcome;
+  reason?: string | null;
+}
+
+export interface ProcessorSpec<T, R> {
+  queue: string;
+  parse: (raw: unknown) => T;
+  learnerIdOf?: (data: T) => number | undefined;
+  handle: (ctx: JobContext<T>) => Promise<R>;
+  /** Called once when the job will not run again (failed for good), with the reason. */
+  onFinalFailure?: (ctx: JobContext<T>, reason: string) => Promise<void>;
+}
+
+const CONTROL_FLOW = [DelayedError, WaitingChildrenError, RateLimitError];
+
+/**
+ * Wraps a job handler with what every job needs: payload validation, a child logger (ids only), the one
+ * error policy (fail permanently / retry with backoff / wait without burning an attempt), and the outcome
+ * recorded in the worker's schema.
+ */
+export function createProcessor<T, R>(deps: Deps, spec: ProcessorSpec<T, R>): Processor {
+  return async (job, token, signal) => {
+    const abort = signal ?? new AbortController().signal;
+    let data: T;
+    try {
+      data = spec.parse(job.data);
+    } catch (error) {
+      const reason = error instanceof InvalidJobDataError ? error.message : `job data invalid: ${String(error)}`;
+      deps.logger.error({ queue: spec.queue, jobId: job.id }, reason);
+      await recordJobOutcome(deps.db, { queue: spec.queue, jobId: job.id ?? '?', outcome: 'failed', reason });
+      throw new UnrecoverableError(reason);
+    }
+    const learnerId = spec.learnerIdOf?.(data);
+    const logger = jobLogger(deps.logger, { queue: spec.queue, jobId: job.id, learnerId });
+    let skipped: string | null = null;
+    const ctx: JobContext<T> = {
+      job, data, token, signal: abort, logger, deps,
+      skip: (reason) => {
+        skipped = reason;
+        return { skipped: reason };
+      },
+    };
+    const record = (outcome: JobOutcome, reason: string | null) =>
+      recordJobOutcome(deps.db, { queue: spec.queue, jobId: job.id ?? '?', learnerId: learnerId ?? null, outcome, reason }).catch((e: unknown) =>
+        logger.error({ err: e }, 'could not record the job outcome'));
+
+    try {
+      const result = await spec.handle(ctx);
+      await record(skipped ? 'skipped' : 'completed', skipped);
+      logger.info({ outcome: skipped ? 'skipped' : 'completed', ...(skipped ? { reason: skipped } : {}) }, 'job finished');
+      return result;
+    } catch (error) {
+      if (CONTROL_FLOW.some((type) => error instanceof type)) throw error;
+      const action = jobActionFor(error, job);
+      if (action.kind === 'wait') {
+        logger.warn({ delayMs: action.delayMs, reason: action.reason }, 'job waits');
+        await job.moveToDelayed(Date.now() + action.delayMs, token);
+        throw new DelayedError(action.reason);
+      }
+      const final = action.kind === 'fail-permanently' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      logger.error({ err: error, action: action.kind, final }, 'job failed');
+      if (final) {
+        await record('failed', action.reason);
+        await spec.onFinalFailure?.(ctx, action.reason).catch((e: unknown) => logger.error({ err: e }, 'onFinalFailure failed'));
+      }
+      if (action.kind === 'fail-permanently') throw new UnrecoverableError(action.reason);
+      throw error;
+    }
+  };
+}

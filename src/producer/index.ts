@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/types.js';
+import { findLearnerById, findLearnerByIdent } from '../pics/index.js';
+import { readEnrolStatus, recordEnrolRequested, type EnrolStatusView } from '../store/enrol.js';
+import { JOB_NAME, jobIds } from '../queues/job-options.js';
+import { closeQueues, createQueues, QUEUE, type Queues } from '../queues/queues.js';
+import type { EnrolChoices } from '../rules/enrol-plan.js';
+import type { EnrolJobData } from '../jobs/payloads.js';
+
+/**
+ * What PICSWeb calls: enqueue jobs (ids only in the payload) and read their outcome. A request that can
+ * be refused at once (unknown learner, already in OneFile) is refused here, before anything is queued.
+ */
+
+export class ProducerError extends Error {
+  override name = 'ProducerError';
+  constructor(message: string, readonly code: 'unknown-learner' | 'already-enrolled' | 'invalid-request') {
+    super(message);
+  }
+}
+
+export interface Enqueued {
+  jobId: string;
+  /** false when the same job was already waiting or running. */
+  queued: boolean;
+  state: string;
+}
+
+export interface Producer {
+  queues: Queues;
+  enqueueEnrol(learnerId: number, choices?: EnrolChoices): Promise<Enqueued>;
+  enqueueRefreshLinks(reason?: 'user' | 'startup' | 'cli'): Promise<Enqueued>;
+  /** Refresh with OneFile: the per-learner sync, ahead of the daily batch. */
+  enqueueLearnerSync(learnerId: number): Promise<Enqueued>;
+  /** Runs the daily sync now (the schedule does this every night). */
+  enqueueDailyRun(): Promise<Enqueued>;
+  enrolStatus(learnerId: number): Promise<EnrolStatusView | null>;
+  resolveLearnerIdent(ident: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createProducer(options: { redisUrl: string; prefix: string; db: Kysely<DB> }): Producer {
+  const queues = createQueues(options.redisUrl, options.prefix);
+  const { db } = options;
+
+  /**
+   * Adds a job under a deterministic id. While a job with that id is waiting or running, a second request is
+   * the same request (queued: false); a finished one is replaced, so a user can retry after fixing PICS.
+   */
+  const add = async (queue: keyof typeof QUEUE, name: string, data: object, jobId: string, extra: object = {}) => {
+    const q = queues[QUEUE[queue]];
+    const existing = await q.getJob(jobId);
+    if (existing) {
+      const state = await existing.getState();
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return { jobId, queued: false, state };
+      await existing.remove();
+    }
+    await q.add(name, data, { jobId, ...extra });
+    return { jobId, queued: true, state: 'waiting' };
+  };
+
+  return {
+    queues,
+    async enqueueEnrol(learnerId, choices = {}) {
+      const learner = await findLearnerById(db, learnerId);
+      if (!learner) throw new ProducerError(`learner #${learnerId} does not exist in PICS`, 'unknown-learner');
+      if (learner.onefileId !== null) {
+        throw new ProducerError(`learner ${learner.ident} already has OneFile id ${learner.onefileId}: link by hand instead of enrolling again`, 'already-enrolled');
+      }
+      const data: EnrolJobData = {
+        learnerId,
+        ...(choices.organisationId ? { organisationId: choices.organisationId } : {}),
+        ...(choices.pathways ? { pathways: Object.fromEntries(Object.entries(choices.pathways).map(([q, s]) => [String(q), s])) } : {}),
+      };
+      const jobId = jobIds.enrol(learnerId);
+      await recordEnrolRequested(db, learnerId, jobId, choices);
+      return add('enrol', JOB_NAME.enrol, data, jobId);
+    },
+    enqueueRefreshLinks(reason = 'user') {
+      return add('refreshLinks', JOB_NAME.refreshLinks, { reason }, jobIds.refreshLinks(), { removeOnComplete: true, removeOnFail: { age: 86_400 } });
+    },
+    async enqueueLearnerSync(learnerId) {
+      const learner = await findLearnerById(db, learnerId);
+      if (!learner) throw new ProducerError(`learner #${learnerId} does not exist in PICS`, 'unknown-learner');
+      if (learner.onefileId === null) throw new ProducerError(`learner ${learner.ident} is not in OneFile yet: enrol first`, 'invalid-request');
+      // No priority: BullMQ serves these before the prioritised daily children.
+      return add('dailySync', JOB_NAME.syncLearner, { learnerId }, jobIds.refreshLearner(learnerId), { removeOnComplete: true, removeOnFail: { age: 86_400 } });
+    },
+    enqueueDailyRun() {
+      const stamp = new Date().toISOString().slice(0, 16).replace(/[^0-9]/g, '');
+      return add('dailySync', JOB_NAME.dailyRun, {}, jobIds.dailyRun(stamp));
+    },
+    enrolStatus: (learnerId) => readEnrolStatus(db, learnerId),
+    async resolveLearnerIdent(ident) {
+      const learner = await findLearnerByIdent(db, ident);
+      if (!learner) throw new ProducerError(`no learner with ident "${ident}" in PICS`, 'unknown-learner');
+      return learner.id;
+    },
+    close: () => closeQueues(queues),
+  };
+}

@@ -1,0 +1,35 @@
+import type { JobsOptions } from 'bullmq';
+import { jobBackoff } from '../jobs/error-policy.js';
+import { QUEUE, type QueueName } from './names.js';
+
+// Finished jobs are kept long enough for the dashboard and for deterministic ids to keep deduplicating
+// (a day's child ids for a few days), and no longer: Redis stays bounded however many learners sync.
+const KEEP = {
+  removeOnComplete: { age: 3 * 24 * 3600, count: 20_000 },
+  removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+};
+
+export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
+  [QUEUE.enrol]: { attempts: 8, backoff: jobBackoff, ...KEEP },
+  [QUEUE.refreshLinks]: { attempts: 5, backoff: jobBackoff, ...KEEP },
+  [QUEUE.dailySync]: { attempts: 5, backoff: jobBackoff, ...KEEP },
+};
+
+/** Daily-sync children carry a priority; a user's Refresh with OneFile carries none and so runs first. */
+export const DAILY_CHILD_PRIORITY = 100;
+
+/** BullMQ refuses ids with ':' and all-digit ids; every id we build starts with a word. */
+export const jobIds = {
+  enrol: (learnerId: number) => `enrol-${learnerId}`,
+  refreshLinks: () => 'refresh-links',
+  refreshLearner: (learnerId: number) => `refresh-learner-${learnerId}`,
+  dailyChild: (runId: number, learnerId: number) => `dsync-${runId}-${learnerId}`,
+  dailyRun: (stamp: string) => `daily-sync-${stamp}`,
+};
+
+export const JOB_NAME = {
+  enrol: 'enrol-learner',
+  refreshLinks: 'refresh-qualification-links',
+  syncLearner: 'sync-learner',
+  dailyRun: 'daily-sync',
+} as const;
