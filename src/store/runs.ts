@@ -1,0 +1,83 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/types.js';
+
+// Daily sync runs and their per-learner results (D10).
+
+export async function startSyncRun(db: Kysely<DB>, options: { kind: 'daily' | 'on_demand'; jobId: string | null; firstSync: boolean }): Promise<number> {
+  const row = await db.insertInto('eportfolio_sync.sync_run')
+    .values({ kind: options.kind, job_id: options.jobId, status: 'running', first_sync: options.firstSync })
+    .returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function addRunLearners(db: Kysely<DB>, runId: number, count: number): Promise<void> {
+  await db.updateTable('eportfolio_sync.sync_run').set((eb) => ({ learners_total: eb('learners_total', '+', count) })).where('id', '=', runId).execute();
+}
+
+export interface LearnerSyncResult {
+  status: 'completed' | 'failed' | 'skipped';
+  changes: number;
+  callsMade: number;
+  error?: string | null;
+}
+
+export async function recordLearnerSync(db: Kysely<DB>, runId: number, learnerId: number, jobId: string | null, result: LearnerSyncResult): Promise<void> {
+  const values = {
+    job_id: jobId, status: result.status, changes: result.changes, calls_made: result.callsMade,
+    error: result.error?.slice(0, 2_000) ?? null, finished_at: new Date(),
+  };
+  // A retried child overwrites its earlier result: one row per learner per run.
+  await db.insertInto('eportfolio_sync.sync_learner').values({ run_id: runId, learner_id: learnerId, ...values })
+    .onConflict((oc) => oc.columns(['run_id', 'learner_id']).doUpdateSet({ ...values, calls_made: sql`eportfolio_sync.sync_learner.calls_made + excluded.calls_made` }))
+    .execute();
+}
+
+export interface RunSummary {
+  id: number;
+  kind: string;
+  status: string;
+  firstSync: boolean;
+  startedAt: Date;
+  finishedAt: Date | null;
+  learnersTotal: number;
+  learnersSynced: number;
+  learnersChanged: number;
+  learnersFailed: number;
+  callsMade: number;
+  error: string | null;
+}
+
+/** Totals the children's rows into the run row and closes it. */
+export async function finishSyncRun(db: Kysely<DB>, runId: number, status: 'completed' | 'failed', error: string | null = null): Promise<RunSummary> {
+  const totals = await db.selectFrom('eportfolio_sync.sync_learner')
+    .select((eb) => [
+      eb.fn.count<string>('learner_id').filterWhere('status', '=', 'completed').as('synced'),
+      eb.fn.count<string>('learner_id').filterWhere((w) => w.and([w('status', '=', 'completed'), w('changes', '>', 0)])).as('changed'),
+      eb.fn.count<string>('learner_id').filterWhere('status', '=', 'failed').as('failed'),
+      eb.fn.coalesce(eb.fn.sum<string>('calls_made'), sql<string>`0`).as('calls'),
+    ])
+    .where('run_id', '=', runId).executeTakeFirstOrThrow();
+  await db.updateTable('eportfolio_sync.sync_run').set({
+    status, error, finished_at: new Date(), learners_synced: Number(totals.synced), learners_changed: Number(totals.changed),
+    learners_failed: Number(totals.failed), calls_made: Number(totals.calls),
+  }).where('id', '=', runId).execute();
+  return (await readRun(db, runId))!;
+}
+
+export async function readRun(db: Kysely<DB>, runId?: number): Promise<RunSummary | null> {
+  const row = await db.selectFrom('eportfolio_sync.sync_run').selectAll()
+    .$if(runId !== undefined, (qb) => qb.where('id', '=', runId!))
+    .$if(runId === undefined, (qb) => qb.where('kind', '=', 'daily'))
+    .orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id, kind: row.kind, status: row.status, firstSync: row.first_sync, startedAt: row.started_at, finishedAt: row.finished_at,
+    learnersTotal: row.learners_total, learnersSynced: row.learners_synced, learnersChanged: row.learners_changed,
+    learnersFailed: row.learners_failed, callsMade: row.calls_made, error: row.error,
+  };
+}
+
+export async function failedLearners(db: Kysely<DB>, runId: number) {
+  return db.selectFrom('eportfolio_sync.sync_learner').select(['learner_id', 'error', 'finished_at']).where('run_id', '=', runId)
+    .where('status', '=', 'failed').orderBy('learner_id').execute();
+}
