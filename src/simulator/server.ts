@@ -13,7 +13,10 @@ export const API_PREFIX = '/api/v2.1';
 /** The HTTP front of a simulator: the OneFile API under /api/v2.1, and /_admin for tests and benchmarks. */
 export function buildServer(sim: Simulator): FastifyInstance {
   // Routes match without regard to case, as OneFile's do (its docs spell `Organisation/search`).
-  const app = Fastify({ logger: false, routerOptions: { caseSensitive: false, ignoreTrailingSlash: true } });
+  // forceCloseConnections: close() does not wait for answers a fault is holding back.
+  const app = Fastify({
+    logger: false, forceCloseConnections: true, routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+  });
 
   // OneFile takes JSON, form-encoded bodies, and empty bodies on POST (Authentication sends none or `{}`).
   app.removeAllContentTypeParsers();

@@ -37,34 +37,35 @@ async function burst(api: Client, n: number): Promise<number[]> {
 const count = (statuses: number[], s: number) => statuses.filter((x) => x === s).length;
 
 describe('bursts at the window edges (limit 10 per 1 s)', () => {
-  // The simulated clock starts 300 ms before a window boundary B; logging in then falls outside every window
-  // the bursts below look at.
-  const B = Date.UTC(2026, 0, 1);
-  const start = (window: 'sliding' | 'fixed') => startSimulator({ rateLimit: 10, windowMs: 1000, window, startAt: B - 300 });
+  const start = (window: 'sliding' | 'fixed') =>
+    startSimulator({ rateLimit: 10, windowMs: 1000, window, startAt: Date.UTC(2026, 0, 1) - 300 });
 
   async function edges(sim: SimulatorHandle) {
     const api = await client(sim);
-    await untilSim(sim, B + 900);
+    // B: the first window boundary at least 250 ms after logging in, so the login call lies outside every window
+    // the bursts below look at (fixed windows start at whole multiples of the window on the simulated clock).
+    const B = Math.ceil((sim.clock.now() + 250) / 1000) * 1000;
+    await untilSim(sim, B + 800);
     const first = await burst(api, 11);
-    await untilSim(sim, B + 1100);
+    await untilSim(sim, B + 1200);
     const second = await burst(api, 5);
-    await untilSim(sim, B + 2100);
+    await untilSim(sim, B + 2250);
     const third = await burst(api, 5);
     return { first, second, third };
   }
 
-  it('sliding refuses at t≈1.1 s what the fixed window lets through, and frees the slots exactly one window later', async () => {
+  it('sliding refuses at t≈1.2 s what the fixed window lets through, and frees the slots one window later', async () => {
     const sliding = await start('sliding');
     const fixed = await start('fixed');
     try {
       const [s, f] = await Promise.all([edges(sliding), edges(fixed)]);
-      // t≈0.9 s: both take 10 and refuse the 11th.
+      // t≈0.8 s: both take 10 and refuse the 11th.
       expect([count(s.first, 200), count(s.first, 429)]).toEqual([10, 1]);
       expect([count(f.first, 200), count(f.first, 429)]).toEqual([10, 1]);
-      // t≈1.1 s: the 10 calls of t≈0.9 s are still inside the sliding window; the fixed window has turned over.
+      // t≈1.2 s: the 10 calls of t≈0.8 s are still inside the sliding window; the fixed window has turned over.
       expect(s.second).toEqual([429, 429, 429, 429, 429]);
       expect(f.second).toEqual([200, 200, 200, 200, 200]);
-      // t≈2.1 s: the calls of t≈0.9 s have left the sliding window.
+      // t≈2.25 s: the calls of t≈0.8 s have left the sliding window.
       expect(s.third).toEqual([200, 200, 200, 200, 200]);
       expect(sliding.stats().overLimit).toBe(6);
       expect(fixed.stats().overLimit).toBe(1);
