@@ -205,7 +205,7 @@ describe('POST /User/Search', () => {
     expect(ids(r)).toEqual([900001, 900002, 900003, 900004, 900005]);
     expect(r.json()[0]).toEqual({
       ID: 900001, FirstName: 'First1', LastName: 'Last1', MISID: 'M1', Email: 'p1@example.com', Role: 5,
-      LastModified: '2026-01-01T12:00:00.000Z',
+      LastModified: '2026-01-01T12:00:00.000Z', Archived: false,
     });
   });
 

@@ -117,8 +117,10 @@ function assign(ctx: Ctx) {
   return noContent;
 }
 
+// Archived rides along so that a client meeting two users with one MISID can say which one is archived (E4).
 const searchRow = (u: User) => ({
-  ID: u.ID, FirstName: u.FirstName, LastName: u.LastName, MISID: u.MISID, Email: u.Email, Role: u.Role, LastModified: u.LastModified,
+  ID: u.ID, FirstName: u.FirstName, LastName: u.LastName, MISID: u.MISID, Email: u.Email, Role: u.Role,
+  LastModified: u.LastModified, Archived: u.Archived,
 });
 
 function find(ctx: Ctx): User[] {
