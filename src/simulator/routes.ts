@@ -60,6 +60,13 @@ export function requireObject(body: Body): void {
   if (!body.isObject) throw new ApiError(400, 'The request body is missing or is not a JSON object.');
 }
 
+/** 400 naming every one of `names` that `fields` lacks (null or empty), e.g. "A and B are required for a learner." */
+export function requireFields(fields: object, names: readonly string[], forWhom = ''): void {
+  const f = fields as Record<string, unknown>;
+  const missing = names.filter((k) => f[k] == null || f[k] === '');
+  if (missing.length > 0) throw badRequest(`${listNames(missing)} ${missing.length === 1 ? 'is' : 'are'} required${forWhom}.`);
+}
+
 /** Field names listed as an English phrase: "A, B and C". */
 export function listNames(names: string[]): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;

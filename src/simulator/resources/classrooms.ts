@@ -1,7 +1,7 @@
 import { badRequest, notFound } from '../errors.js';
 import { readFields } from '../fields.js';
 import { ok } from '../result.js';
-import { idParam, listNames, ownsOrg, requireObject, type Ctx, type RouteDef } from '../routes.js';
+import { idParam, ownsOrg, requireFields, requireObject, type Ctx, type RouteDef } from '../routes.js';
 import { CLASSROOM, type Classroom } from '../schemas.js';
 import { filter, sameText, searchRoutes } from '../search.js';
 import { createdAnswer } from './created.js';
@@ -18,8 +18,7 @@ function classroomOf(ctx: Ctx): Classroom {
 function create(ctx: Ctx) {
   requireObject(ctx.body);
   const f = readFields(CLASSROOM, ctx.body);
-  const missing = (['OrganisationID', 'Name'] as const).filter((k) => f[k] == null || f[k] === '');
-  if (missing.length > 0) throw badRequest(`${listNames([...missing])} ${missing.length === 1 ? 'is' : 'are'} required.`);
+  requireFields(f, ['OrganisationID', 'Name']);
   if (!ownsOrg(ctx, f.OrganisationID!)) throw badRequest(`OrganisationID ${f.OrganisationID} was not found.`);
   return createdAnswer(ctx, ctx.sim.state.classrooms.insert(f));
 }

@@ -1,7 +1,7 @@
 import { badRequest, notFound } from '../errors.js';
 import { readFields } from '../fields.js';
 import { ok } from '../result.js';
-import { idParam, listNames, ownsOrg, referencedUser, requireObject, type Ctx, type RouteDef } from '../routes.js';
+import { idParam, ownsOrg, referencedUser, requireFields, requireObject, type Ctx, type RouteDef } from '../routes.js';
 import { REVIEW, ROLE, type Review } from '../schemas.js';
 import { filter, searchRoutes } from '../search.js';
 
@@ -16,8 +16,7 @@ function inScope(ctx: Ctx, r: Review): boolean {
 function create(ctx: Ctx) {
   requireObject(ctx.body);
   const f = readFields(REVIEW, ctx.body, CREATABLE);
-  const missing = (['LearnerID', 'AssessorID', 'ScheduledFor'] as const).filter((k) => f[k] == null);
-  if (missing.length > 0) throw badRequest(`${listNames([...missing])} ${missing.length === 1 ? 'is' : 'are'} required.`);
+  requireFields(f, ['LearnerID', 'AssessorID', 'ScheduledFor']);
   const learner = referencedUser(ctx, f.LearnerID!, 'LearnerID');
   if (learner.Role !== ROLE.learner) throw badRequest(`LearnerID ${learner.ID} is not a learner.`);
   const assessor = ctx.sim.state.users.get(f.AssessorID!);

@@ -2,7 +2,7 @@ import { badRequest } from '../errors.js';
 import { readFields, type Fields } from '../fields.js';
 import { noContent, ok } from '../result.js';
 import {
-  idParam, listNames, ownsOrg, referencedUser, requireObject, userOf, type Ctx, type RouteDef,
+  idParam, listNames, ownsOrg, requireFields, referencedUser, requireObject, userOf, type Ctx, type RouteDef,
 } from '../routes.js';
 import { ROLE, USER, type User } from '../schemas.js';
 import { filter, sameText, searchRoutes } from '../search.js';
@@ -58,11 +58,7 @@ function create(ctx: Ctx) {
   if (role === ROLE.learner || ctx.sim.options.requireStaffEmail) needed.push('Email');
   if (role === ROLE.learner) needed.push(...LEARNER_NEEDS);
   if (role === ROLE.employer || role === ROLE.observer) needed.push('PlacementID');
-  const missing = needed.filter((k) => f[k as Key] == null || f[k as Key] === '');
-  if (missing.length > 0) {
-    const who = role === ROLE.learner ? 'a learner' : 'a user';
-    throw badRequest(`${listNames(missing)} ${missing.length === 1 ? 'is' : 'are'} required for ${who}.`);
-  }
+  requireFields(f, needed, role === ROLE.learner ? ' for a learner' : ' for a user');
   if (!CREATABLE.has(role!)) throw badRequest(`Role ${role} cannot be created through the API.`);
   if (!ownsOrg(ctx, f.OrganisationID!)) throw badRequest(`OrganisationID ${f.OrganisationID} was not found.`);
   if (f.Username != null && ctx.sim.state.usernameTaken(f.Username)) throw badRequest(`Username '${f.Username}' is already in use.`);
@@ -92,8 +88,7 @@ function assign(ctx: Ctx) {
   const pathUser = userOf(ctx, idParam(ctx, 'id', 'User'));
   requireObject(ctx.body);
   const f = readFields({ LearnerID: 'int', Level: 'int', StandardID: 'int', UnitID: 'string' } as const, ctx.body);
-  const missing = (['LearnerID', 'Level'] as const).filter((k) => f[k] == null);
-  if (missing.length > 0) throw badRequest(`${listNames([...missing])} ${missing.length === 1 ? 'is' : 'are'} required.`);
+  requireFields(f, ['LearnerID', 'Level']);
   let learner = referencedUser(ctx, f.LearnerID!, 'LearnerID');
   let staff = pathUser;
   if (staff.Role === ROLE.learner && learner.Role !== ROLE.learner) [staff, learner] = [learner, staff];

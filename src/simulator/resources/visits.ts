@@ -1,7 +1,7 @@
 import { badRequest } from '../errors.js';
 import { readFields } from '../fields.js';
 import { ok } from '../result.js';
-import { listNames, referencedUser, requireObject, type Ctx, type RouteDef } from '../routes.js';
+import { referencedUser, requireFields, requireObject, type Ctx, type RouteDef } from '../routes.js';
 import { ROLE, VISIT } from '../schemas.js';
 
 // onefile-api.md §7.10: a visit is the calendar slot a review hangs off. VisitTypeID 0 not specified,
@@ -9,8 +9,7 @@ import { ROLE, VISIT } from '../schemas.js';
 function create(ctx: Ctx) {
   requireObject(ctx.body);
   const f = readFields(VISIT, ctx.body);
-  const missing = (['LearnerID', 'AssessorID', 'DateFrom', 'DateTo'] as const).filter((k) => f[k] == null);
-  if (missing.length > 0) throw badRequest(`${listNames([...missing])} ${missing.length === 1 ? 'is' : 'are'} required.`);
+  requireFields(f, ['LearnerID', 'AssessorID', 'DateFrom', 'DateTo']);
   const learner = referencedUser(ctx, f.LearnerID!, 'LearnerID');
   if (learner.Role !== ROLE.learner) throw badRequest(`LearnerID ${learner.ID} is not a learner.`);
   if (f.OrganisationID != null && f.OrganisationID !== learner.OrganisationID) {
