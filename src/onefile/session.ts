@@ -39,8 +39,11 @@ const HOUR = 3_600_000;
 export interface SessionStoreOptions {
   redis: Redis;
   keyPrefix: string;
-  /** Logs in to OneFile for this customer (POST /Authentication, through the call budget) → the session. */
-  login: (customerKey: string) => Promise<string>;
+  /**
+   * Logs in to OneFile for this customer (POST /Authentication, through the call budget) → the session. A
+   * caller of get() may pass its own instead (the client does: it knows the token and base URL).
+   */
+  login?: LoginFn;
   /** Renew a session older than this. Default 23 h (OneFile sessions live 24 h). */
   refreshAfterMs?: number;
   /** Redis expiry of a stored session; must exceed refreshAfterMs. Default 23 h 50 min. */
@@ -54,9 +57,14 @@ export interface SessionStoreOptions {
   logger?: Logger;
 }
 
+export type LoginFn = (customerKey: string) => Promise<string>;
+
 export interface SessionStore {
-  /** The shared session for this customer, logging in (once, across all processes) when there is none. */
-  get(customerKey: string): Promise<string>;
+  /**
+   * The shared session for this customer, logging in (once, across all processes) when there is none.
+   * `login` replaces the store's own for this call; when several callers wait for one login, the first one's runs.
+   */
+  get(customerKey: string, login?: LoginFn): Promise<string>;
   /** OneFile refused `badSession` (401): forget it, unless it has already been replaced. */
   invalidate(customerKey: string, badSession: string): Promise<void>;
 }
@@ -67,7 +75,7 @@ interface Stored {
 }
 
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
-  const { redis, keyPrefix, login, logger } = options;
+  const { redis, keyPrefix, logger } = options;
   const refreshAfterMs = options.refreshAfterMs ?? 23 * HOUR;
   const ttlMs = options.ttlMs ?? 23 * HOUR + 50 * 60_000;
   const lockTtlMs = options.lockTtlMs ?? 30_000;
@@ -97,7 +105,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     return { session, createdAt: Number(createdAt) };
   }
 
-  async function loginAndStore(customerKey: string, current: Stored | undefined): Promise<string> {
+  async function loginAndStore(customerKey: string, current: Stored | undefined, login: LoginFn): Promise<string> {
     let session: string;
     try {
       session = await login(customerKey);
@@ -124,7 +132,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   }
 
   /** Log in, or wait for whichever process is logging in, and return the new session. */
-  async function obtain(customerKey: string): Promise<string> {
+  async function obtain(customerKey: string, login: LoginFn): Promise<string> {
     const deadline = Date.now() + waitForLoginMs;
     for (;;) {
       const current = await read(customerKey);
@@ -136,7 +144,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
           // Another process may have stored a session between our read and taking the lock.
           const latest = await read(customerKey);
           if (latest && isFresh(latest)) return latest.session;
-          return await loginAndStore(customerKey, latest);
+          return await loginAndStore(customerKey, latest, login);
         } finally {
           await commands[UNLOCK](lockKey(customerKey), owner);
         }
@@ -154,12 +162,13 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   }
 
   return {
-    async get(customerKey) {
+    async get(customerKey, login = options.login) {
       const stored = await read(customerKey);
       if (stored && isFresh(stored)) return stored.session;
       let pending = inFlight.get(customerKey);
       if (!pending) {
-        pending = obtain(customerKey).finally(() => inFlight.delete(customerKey));
+        if (!login) throw new Error('session store: no login function for this customer');
+        pending = obtain(customerKey, login).finally(() => inFlight.delete(customerKey));
         inFlight.set(customerKey, pending);
       }
       return pending;

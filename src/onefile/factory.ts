@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load.js';
+import { createCallBudget, type CallBudget } from '../limiter/call-budget.js';
+import type { OneFileSettings } from '../pics/types.js';
+import { oneFileBaseUrl } from './base-url.js';
+import { createOneFileClient, type OneFileClient, type OneFileRequestInfo } from './client.js';
+import { createSessionStore, type SessionStore } from './session.js';
+
+/*
+ * Clients for the settings of the moment (S2, S3 are read at job time and may change without a restart),
+ * over ONE call budget and ONE session store per process: both live in Redis keyed by the customer key (a
+ * hash of the token), so every client of every process for one customer shares one schedule and one session.
+ */
+
+export interface ClientForSettingsOptions {
+  signal?: AbortSignal;
+  onRequest?: (info: OneFileRequestInfo) => void;
+  /** Overrides config.onefile.maxWaitMs, e.g. shorter for bulk work so on-demand calls find a short line. */
+  maxWaitMs?: number;
+}
+
+export type OneFileClientFactory = ((settings: Pick<OneFileSettings, 'customerToken' | 'environment'>,
+  options?: ClientForSettingsOptions) => OneFileClient) & {
+  /** The shared budget, for metrics (stats()) and the job layer. */
+  readonly budget: CallBudget;
+  readonly sessions: SessionStore;
+};
+
+export interface OneFileClientFactoryDeps {
+  redis: Redis;
+  config: Readonly<Pick<Config, 'redis' | 'onefile'>>;
+  logger?: Logger;
+}
+
+export function createOneFileClientFactory({ redis, config, logger }: OneFileClientFactoryDeps): OneFileClientFactory {
+  const { onefile } = config;
+  const keyPrefix = `${config.redis.prefix}:onefile:`;
+  const budget = createCallBudget({
+    redis,
+    keyPrefix,
+    callsPerMinute: onefile.callsPerMinute,
+    headroom: onefile.headroom,
+    burst: onefile.burst,
+    maxWaitMs: onefile.maxWaitMs,
+    penaltyMs: onefile.penaltyMs,
+    ...(logger ? { logger } : {}),
+  });
+  const sessions = createSessionStore({
+    redis,
+    keyPrefix,
+    // A login may wait for its budget slot and then for its answer; the cross-process lock must outlast both,
+    // or a second process would log in beside the first.
+    lockTtlMs: onefile.maxWaitMs + onefile.timeoutMs + 5_000,
+    ...(logger ? { logger } : {}),
+  });
+
+  const factory = (settings: Pick<OneFileSettings, 'customerToken' | 'environment'>, options: ClientForSettingsOptions = {}) => {
+    if (!settings.customerToken) throw new Error('OneFile customer token is not set in pics.onefile_settings');
+    return createOneFileClient({
+      baseUrl: oneFileBaseUrl(settings.environment, onefile.baseUrlOverride),
+      customerToken: settings.customerToken,
+      budget,
+      sessions,
+      timeoutMs: onefile.timeoutMs,
+      maxWaitMs: options.maxWaitMs ?? onefile.maxWaitMs,
+      ...(logger ? { logger } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    });
+  };
+  return Object.assign(factory, { budget, sessions });
+}
