@@ -2,26 +2,42 @@ import { Worker } from 'bullmq';
 import type { Config } from './config/load.js';
 import { checkPostgres, checkRedis, createDeps, type Deps } from './deps.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
+import { EXPONENTIAL_JITTER_BACKOFF, exponentialJitterBackoff } from './jobs/error-policy.js';
 import { jobDefinitions } from './jobs/registry.js';
 import type { Logger } from './logging/logger.js';
+import type { OneFileClientFactory } from './onefile/client.js';
+import { createOneFileClientFactory } from './onefile/factory.js';
+import { startupTasks } from './startup.js';
 
 export interface Daemon {
   deps: Deps;
   http: HttpServer;
   workers: Worker[];
+  createClient: OneFileClientFactory;
   /** Bounded graceful shutdown; resolves once every connection is closed. */
   stop(reason: string): Promise<void>;
 }
 
+export interface DaemonOptions {
+  /** Start the BullMQ workers (default true); the producer-only tools leave them off. */
+  workers?: boolean;
+  /** Run the start-up tasks (schedule, stale links refresh); default true. */
+  startupTasks?: boolean;
+}
+
 const sleep = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
-export async function startDaemon(config: Readonly<Config>, logger: Logger): Promise<Daemon> {
+export async function startDaemon(config: Readonly<Config>, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
   const deps = createDeps(config, logger);
-  const workers = jobDefinitions.map((definition) => {
+  const createClient = createOneFileClientFactory({ redis: deps.redis, config, logger });
+  const backoff = exponentialJitterBackoff();
+  const definitions = options.workers === false ? [] : jobDefinitions(createClient);
+  const workers = definitions.map((definition) => {
     const worker = new Worker(definition.queue, definition.createProcessor(deps), {
       connection: { url: config.redis.url, maxRetriesPerRequest: null },
       prefix: config.redis.prefix,
       concurrency: definition.concurrency(deps),
+      settings: { backoffStrategy: (attemptsMade, type) => (type === EXPONENTIAL_JITTER_BACKOFF ? backoff(attemptsMade) : 5_000) },
       autorun: true,
     });
     worker.on('error', (error) => logger.error({ err: error, queue: definition.queue }, 'worker error'));
@@ -41,7 +57,11 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger): Pro
       return stopped.length ? `${stopped.length} worker(s) stopped running` : null;
     },
   });
-  logger.info({ http: http.url, queues: jobDefinitions.map((d) => d.queue) }, 'daemon started');
+  logger.info({ http: http.url, queues: definitions.map((d) => d.queue) }, 'daemon started');
+  if (options.startupTasks !== false) {
+    // Not awaited: a dependency being down at start must not stop the daemon from starting and reporting it.
+    void startupTasks(deps).catch((error: unknown) => logger.error({ err: error }, 'start-up tasks failed'));
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = (reason: string) => {
@@ -61,5 +81,5 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger): Pro
     })();
     return stopping;
   };
-  return { deps, http, workers, stop };
+  return { deps, http, workers, createClient, stop };
 }

@@ -4,6 +4,7 @@ import type { Config } from './config/load.js';
 import { createDb, type Database } from './db/connect.js';
 import type { Logger } from './logging/logger.js';
 import { createRedis } from './redis.js';
+import { closeQueues, createQueues, type Queues } from './queues/queues.js';
 
 /** Everything a job or a server needs, built in one place (Temporal's createActivities(deps) pattern). */
 export interface Deps {
@@ -12,18 +13,23 @@ export interface Deps {
   db: Database;
   /** Commands (budget, session, producers); fails fast while Redis is down. */
   redis: Redis;
+  /** Producer handles on every queue (the daily parent adds its children through these). */
+  queues: Queues;
   close(): Promise<void>;
 }
 
 export function createDeps(config: Readonly<Config>, logger: Logger): Deps {
   const db = createDb({ url: config.postgres.url, poolSize: config.postgres.poolSize });
   const redis = createRedis(config.redis.url, 'worker');
+  const queues = createQueues(config.redis.url, config.redis.prefix);
   return {
     config,
     logger,
     db,
     redis,
+    queues,
     async close() {
+      await closeQueues(queues);
       await Promise.allSettled([db.destroy(), redis.quit().catch(() => redis.disconnect())]);
     },
   };

@@ -40,7 +40,7 @@ export function parseEnrolJobData(raw: unknown): EnrolJobData {
   if (data.pathways !== undefined) {
     const p = record(data.pathways);
     pathways = {};
-    for (const [qualificationId, standardId] of Object.entries(p)) {
+    for (const qualificationId of Object.keys(p)) {
       if (!/^\d+$/.test(qualificationId)) throw new InvalidJobDataError(`job data pathways key "${qualificationId}" must be a qualification id`);
       pathways[qualificationId] = positiveInt(p, qualificationId)!;
     }

@@ -1,6 +1,10 @@
 import type { Processor } from 'bullmq';
-import type { QueueName } from '../queues/names.js';
 import type { Deps } from '../deps.js';
+import type { OneFileClientFactory } from '../onefile/client.js';
+import type { QueueName } from '../queues/names.js';
+import { dailySyncJob } from './daily-sync.js';
+import { enrolLearnerJob } from './enrol-learner.js';
+import { refreshQualificationLinksJob } from './refresh-qualification-links.js';
 
 export interface JobDefinition {
   queue: QueueName;
@@ -8,8 +12,7 @@ export interface JobDefinition {
   createProcessor: (deps: Deps) => Processor;
 }
 
-/**
- * Every queue that has a real processor. A queue gets its worker here only once its job is built: the daemon
- * never consumes jobs it cannot do.
- */
-export const jobDefinitions: JobDefinition[] = [];
+/** Every queue with its processor: the daemon consumes exactly these. */
+export function jobDefinitions(createClient: OneFileClientFactory): JobDefinition[] {
+  return [enrolLearnerJob(createClient), refreshQualificationLinksJob(createClient), dailySyncJob(createClient)];
+}

@@ -140,3 +140,12 @@ export async function findOfficerByOtherSystemId(db: Kysely<DB>, id: string): Pr
   const rows = await db.selectFrom('pics.officer').select('id').where('other_system_id', '=', id).orderBy('id').limit(1).execute();
   return rows[0]?.id ?? null;
 }
+
+/** D6: PICS officers linked to these ePortfolio ids (Other System ID), as ePortfolio id → officer id. */
+export async function officersByOtherSystemIds(db: Kysely<DB>, ids: string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('pics.officer').select(['id', 'other_system_id']).where('other_system_id', 'in', ids).orderBy('id').execute();
+  const map = new Map<string, number>();
+  for (const r of rows) if (r.other_system_id && !map.has(r.other_system_id)) map.set(r.other_system_id, r.id);
+  return map;
+}

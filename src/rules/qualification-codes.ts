@@ -7,7 +7,7 @@ const APPRENTICESHIP_SUFFIX = /(AS|OP|GW|EP)$/;
 /** The code of a standard: `Code` when present, else the bracketed text at the end of the title. */
 export function extractStandardCode(title: string, code?: string | null): string | null {
   if (code && code.trim() !== '') return code.trim();
-  const match = /\[([^\[\]]+)\]\s*$/.exec(title);
+  const match = /\[([^[\]]+)\]\s*$/.exec(title);
   return match?.[1]?.trim() || null;
 }
 

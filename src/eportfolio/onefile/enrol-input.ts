@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.js';
+import { loadLearnerGraph, type LearnerGraph, type OneFileSettings } from '../../pics/index.js';
+import { ukToday } from '../../rules/dates.js';
+import { planEnrol, type EnrolChoices, type EnrolDecision } from '../../rules/enrol-plan.js';
+import { readEnrolSteps } from '../../store/enrol.js';
+import { readLinks } from '../../store/links.js';
+
+export interface EnrolDecisionWithGraph {
+  decision: EnrolDecision;
+  graph: LearnerGraph | null;
+  /** The enrol had already created the OneFile learner before it stopped: this run carries on. */
+  resuming: boolean;
+}
+
+/** Loads what the enrol rules need (graph, links, progress) and decides; shared by the job and the preview. */
+export async function decideEnrol(
+  db: Kysely<DB>, learnerId: number, settings: OneFileSettings, choices: EnrolChoices, now: Date = new Date(),
+): Promise<EnrolDecisionWithGraph> {
+  const [graph, steps] = await Promise.all([loadLearnerGraph(db, learnerId), readEnrolSteps(db, learnerId)]);
+  if (!graph) {
+    return { graph: null, resuming: false, decision: { kind: 'invalid', problems: [{ field: 'learner', message: `learner #${learnerId} does not exist in PICS` }] } };
+  }
+  // A crash after the learner was created and written back leaves its OneFile id in PICS: that is our own
+  // enrol to finish, not a learner someone linked by hand.
+  const resuming = graph.learner.onefile_id !== null && steps.get('learner') === String(graph.learner.onefile_id);
+  const organisationId = choices.organisationId ?? settings.organisationId;
+  const qualificationIds = graph.qualifications.map((q) => q.qualification_id).filter((id): id is number => id !== null);
+  const links = organisationId ? await readLinks(db, organisationId, qualificationIds) : new Map();
+  const decision = planEnrol({
+    graph: resuming ? { ...graph, learner: { ...graph.learner, onefile_id: null } } : graph,
+    settings,
+    links,
+    choices,
+    today: ukToday(now),
+  });
+  return { decision, graph, resuming };
+}

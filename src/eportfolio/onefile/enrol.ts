@@ -1,0 +1,219 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.js';
+import type { Logger } from '../../logging/logger.js';
+import type { OneFileClient } from '../../onefile/client.js';
+import { ONEFILE_ROLE, type OneFileUserSummary } from '../../onefile/types.js';
+import {
+  setLearnerOneFileId, setLearningAimId, setOfficerOtherSystemId, setOrganisationAdditionalId, setReviewOneFileId,
+  type OneFileSettings,
+} from '../../pics/index.js';
+import type { EmployerUpload, EnrolPlan, OfficerUpload } from '../../rules/enrol-plan.js';
+import { readEnrolSteps, recordEnrolStep } from '../../store/enrol.js';
+import { recordLearnerPushed } from '../../store/sync-state.js';
+import { EnrolInvalidError } from '../errors.js';
+
+/**
+ * Executes an enrol plan against OneFile (E1–E7). Every step's result is recorded in the worker's schema as
+ * soon as OneFile answers, and every OneFile id is written back to PICS at once. Before creating a record
+ * that a crash may have left behind (a user, placement, classroom, learning aim or review), it looks for
+ * it first, so a retry after a crash between "created in OneFile" and "recorded here" never makes two.
+ */
+
+export interface EnrolResult {
+  oneFileLearnerId: number;
+  placementId: number;
+  classroomId: number;
+  officerIds: Record<number, number>;
+  aims: Record<number, number>;
+  reviews: Record<number, number>;
+}
+
+export interface OneFileCtx {
+  db: Kysely<DB>;
+  client: OneFileClient;
+  settings: OneFileSettings;
+  logger: Logger;
+}
+
+const sameName = (a: string | null | undefined, b: string) => (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
+
+/** Drops null fields: an enrol sends what PICS has, and never clears anything. */
+function omitNulls<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as T;
+}
+
+export async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(...page);
+  return all;
+}
+
+function assessorsByMis(users: OneFileUserSummary[]): OneFileUserSummary[] {
+  return users.filter((u) => u.role === null || u.role === ONEFILE_ROLE.assessor || u.role === ONEFILE_ROLE.traineeAssessor);
+}
+
+/** E4: the commonest real-world failure, reported naming every OneFile account involved. */
+function duplicateMisError(officer: OfficerUpload, mis: string, matches: OneFileUserSummary[]): EnrolInvalidError {
+  const label = officer.reasons.includes('main') ? 'main officer' : 'officer';
+  const ids = matches.map((m) => `${m.id}${m.archived ? ' (archived)' : ''}`);
+  const list = ids.length === 2 ? `${ids[0]} and ${ids[1]}` : `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
+  return new EnrolInvalidError(
+    [{ field: `officer.${officer.officerId}`, message: `${label} ${officer.ident ?? `#${officer.officerId}`} shares OneFile MIS value '${mis}' with assessors ${list}: archive or correct one of them in OneFile` }],
+    'duplicate-in-eportfolio',
+  );
+}
+
+/** E5: the employer's OneFile placement — by Additional ID, else by MIS value or name, else created (id stored back). */
+export async function resolvePlacement(ctx: OneFileCtx, org: number, employer: EmployerUpload): Promise<number> {
+  const { client, settings, db } = ctx;
+  if (employer.oneFileId !== null && !settings.multiCentre) return employer.oneFileId;
+  const placements = await collect(client.searchPlacements(org));
+  const mis = employer.ident;
+  const found = placements.find((p) => mis !== null && p.misId === mis) ?? (settings.multiCentre ? undefined : placements.find((p) => sameName(p.name, employer.name)));
+  const placementId = found?.id ?? (await client.createPlacement({ OrganisationID: org, Name: employer.name, ...(mis ? { MISID: mis } : {}) }));
+  if (!settings.multiCentre) await setOrganisationAdditionalId(db, employer.organisationId, String(placementId));
+  return placementId;
+}
+
+/**
+ * E4: an officer's OneFile assessor — by Other System ID, else by MIS value (the PICS ident, which we also
+ * set on every assessor we create, so a crash between create and write-back is found again), else created.
+ */
+export async function resolveOfficer(ctx: OneFileCtx, org: number, officer: OfficerUpload): Promise<number> {
+  const { client, settings, db } = ctx;
+  if (officer.oneFileId !== null && !settings.multiCentre) return officer.oneFileId;
+  const mis = officer.ident;
+  const matches = mis ? assessorsByMis(await client.findUsers({ OrganisationID: org, MISID: mis })) : [];
+  if (matches.length > 1) throw duplicateMisError(officer, mis!, matches);
+  const id = matches[0]?.id ?? (await client.createUser({
+    OrganisationID: org, FirstName: officer.firstName, LastName: officer.lastName, Email: officer.email, Role: ONEFILE_ROLE.assessor,
+    ...(mis ? { MISID: mis } : {}),
+  })).id;
+  if (!settings.multiCentre) await setOfficerOtherSystemId(db, officer.officerId, String(id));
+  return id;
+}
+
+export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Promise<EnrolResult> {
+  const { db, client, settings, logger } = ctx;
+  const learnerId = plan.learnerId;
+  const steps = await readEnrolSteps(db, learnerId);
+  const done = (key: string): number | null => {
+    const value = steps.get(key);
+    return value === undefined || value === null ? null : Number(value);
+  };
+  const mark = async (key: string, id: number | null) => {
+    await recordEnrolStep(db, learnerId, key, id === null ? null : String(id));
+    steps.set(key, id === null ? null : String(id));
+  };
+  const org = plan.organisationId;
+
+  // E5 employer placement.
+  let placementId = done('employer');
+  if (placementId === null) {
+    placementId = await resolvePlacement(ctx, org, plan.employer);
+    await mark('employer', placementId);
+  }
+
+  // E6 classroom, found by name in the organisation, created if missing.
+  let classroomId = done('classroom');
+  if (classroomId === null) {
+    const classrooms = await collect(client.searchClassrooms(org));
+    classroomId = classrooms.find((c) => sameName(c.name, plan.classroomName))?.id ?? (await client.createClassroom({ OrganisationID: org, Name: plan.classroomName }));
+    await mark('classroom', classroomId);
+  }
+
+  // E4 officers: matched by Other System ID (or MIS value in multi-centre mode), else created by name.
+  const officerIds: Record<number, number> = {};
+  for (const officer of plan.officers) {
+    const key = `officer:${officer.officerId}`;
+    let id = done(key);
+    if (id === null && officer.oneFileId !== null && !settings.multiCentre) id = officer.oneFileId;
+    if (id === null) id = await resolveOfficer(ctx, org, officer);
+    if (done(key) === null) await mark(key, id);
+    officerIds[officer.officerId] = id;
+  }
+  const mainAssessorId = officerIds[plan.mainOfficerId]!;
+
+  // E1 the learner, with DefaultAssessorID, ClassroomID and PlacementID already resolved.
+  let oneFileLearnerId = done('learner');
+  if (oneFileLearnerId === null) {
+    const existing = (await client.findUsers({ OrganisationID: org, MISID: plan.learnerIdent, Role: ONEFILE_ROLE.learner }))
+      .filter((u) => u.role === null || u.role === ONEFILE_ROLE.learner);
+    if (existing.length > 1) {
+      throw new EnrolInvalidError([{ field: 'learner', message: `OneFile already holds ${existing.length} learners with MIS value '${plan.learnerIdent}' (${existing.map((u) => u.id).join(', ')}): link the right one by hand` }], 'duplicate-in-eportfolio');
+    }
+    if (existing.length === 1) logger.warn({ oneFileLearnerId: existing[0]!.id }, 'learner already in OneFile under its MIS value: adopting it instead of creating another');
+    oneFileLearnerId = existing[0]?.id ?? (await client.createUser({ ...omitNulls(plan.learner), DefaultAssessorID: mainAssessorId, ClassroomID: classroomId, PlacementID: placementId })).id;
+    await setLearnerOneFileId(db, learnerId, oneFileLearnerId);
+    await recordLearnerPushed(db, learnerId, { defaultAssessorId: mainAssessorId, placementId });
+    await mark('learner', oneFileLearnerId);
+  }
+
+  // E2 learning aims, their fields, and each qualification's lead assessor.
+  const aims: Record<number, number> = {};
+  let existingAims: Map<number, number> | null = null;
+  for (const aim of plan.aims) {
+    const key = `aim:${aim.learnerQualificationId}`;
+    let aimId = done(key);
+    if (aimId === null) {
+      existingAims ??= new Map((await collect(client.searchLearningAims(oneFileLearnerId))).filter((a) => a.standardId !== null).map((a) => [a.standardId!, a.id]));
+      aimId = existingAims.get(aim.standardId) ?? (await client.assignStandard(aim.standardId, oneFileLearnerId));
+      existingAims.set(aim.standardId, aimId);
+      await setLearningAimId(db, aim.learnerQualificationId, aimId);
+      await mark(key, aimId);
+    }
+    aims[aim.learnerQualificationId] = aimId;
+    const fields = omitNulls(aim.fields);
+    if (!steps.has(`aim-fields:${aim.learnerQualificationId}`)) {
+      if (Object.keys(fields).length) await client.updateLearningAim(aimId, fields);
+      await mark(`aim-fields:${aim.learnerQualificationId}`, null);
+    }
+    const lead = aim.leadAssessorOfficerId === null ? undefined : officerIds[aim.leadAssessorOfficerId];
+    if (lead !== undefined && !steps.has(`lead:${aim.learnerQualificationId}`)) {
+      await client.assignUser(lead, { LearnerID: oneFileLearnerId, Level: 3, StandardID: aim.standardId });
+      await mark(`lead:${aim.learnerQualificationId}`, lead);
+    }
+  }
+
+  // E3 reviews (with their visits), matched after a crash by scheduled time among the learner's reviews.
+  const reviews: Record<number, number> = {};
+  let unclaimed: { id: number; scheduledFor: string | null }[] | null = null;
+  for (const review of plan.reviews) {
+    const key = `review:${review.reviewId}`;
+    let reviewId = done(key);
+    if (reviewId === null) {
+      if (unclaimed === null) {
+        const claimed = new Set([...steps].filter(([k]) => k.startsWith('review:')).map(([, v]) => Number(v)));
+        unclaimed = (await collect(client.searchReviews(oneFileLearnerId))).filter((r) => !claimed.has(r.id));
+      }
+      const at = Date.parse(review.scheduledFor);
+      const match = unclaimed.findIndex((r) => r.scheduledFor !== null && Date.parse(r.scheduledFor) === at);
+      if (match >= 0) {
+        reviewId = unclaimed[match]!.id;
+        unclaimed.splice(match, 1);
+      } else {
+        const assessorId = officerIds[review.assessorOfficerId] ?? mainAssessorId;
+        let visitId = done(`visit:${review.reviewId}`);
+        if (visitId === null) {
+          visitId = await client.createVisit({ LearnerID: oneFileLearnerId, OrganisationID: org, AssessorID: assessorId, DateFrom: review.scheduledFor, DateTo: review.endTime, VisitTypeID: review.visitTypeId });
+          await mark(`visit:${review.reviewId}`, visitId);
+        }
+        reviewId = await client.createReview({ LearnerID: oneFileLearnerId, AssessorID: assessorId, ScheduledFor: review.scheduledFor, EndTime: review.endTime, VisitID: visitId });
+      }
+      await setReviewOneFileId(db, review.reviewId, reviewId);
+      await mark(key, reviewId);
+    }
+    reviews[review.reviewId] = reviewId;
+  }
+
+  // S11 additional assessors.
+  for (const officerId of plan.additionalOfficerIds) {
+    const key = `additional:${officerId}`;
+    const id = officerIds[officerId];
+    if (id === undefined || steps.has(key)) continue;
+    await client.assignUser(id, { LearnerID: oneFileLearnerId, Level: 1 });
+    await mark(key, id);
+  }
+
+  return { oneFileLearnerId, placementId, classroomId, officerIds, aims, reviews };
+}

@@ -1,0 +1,130 @@
+import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
+import type { Deps } from '../deps.js';
+import { INTEGRATION_DISABLED, resolveActiveEPortfolio } from '../eportfolio/active.js';
+import { syncOneFileLearner } from '../eportfolio/onefile/sync-learner.js';
+import type { OneFileClientFactory } from '../onefile/client.js';
+import { listLearnersInSyncScope, recordLastSynchronised } from '../pics/index.js';
+import { DAILY_CHILD_PRIORITY, DEFAULT_JOB_OPTIONS, JOB_NAME, jobIds } from '../queues/job-options.js';
+import { QUEUE } from '../queues/names.js';
+import { ukToday } from '../rules/dates.js';
+import { isFirstSync, markFirstSyncDone, noteIntegrationState } from '../store/integration-state.js';
+import { addRunLearners, finishSyncRun, readRun, recordLearnerSync, startSyncRun } from '../store/runs.js';
+import { parseDailyRunJobData, parseSyncLearnerJobData, type DailyRunJobData, type SyncLearnerJobData } from './payloads.js';
+import type { JobDefinition } from './registry.js';
+import { createProcessor, type JobContext } from './runner.js';
+
+const FAN_OUT_PAGE = 500;
+
+/**
+ * The daily run (D10): a parent job pages through the learners in scope by keyset and adds one
+ * daily-sync-per-learner child each (deterministic ids per run and learner; a failed child never blocks the
+ * parent), then waits for its children and writes the run summary and Last Synchronised. Every step is
+ * recorded in the job's data, so a crash mid-fan-out resumes where it stopped (BullMQ's process-step pattern).
+ */
+async function runDailyParent(ctx: JobContext<DailyRunJobData>, deps: Deps) {
+  const job = ctx.job as Job<DailyRunJobData>;
+  const active = await resolveActiveEPortfolio(deps.db);
+  if (active.provider !== 'onefile') {
+    await noteIntegrationState(deps.db, 'onefile', false);
+    return ctx.skip(active.provider === 'none' ? INTEGRATION_DISABLED : 'the daily sync is a OneFile feature');
+  }
+  await noteIntegrationState(deps.db, 'onefile', true);
+  const step = ctx.data.step ?? 'fan-out';
+  let { runId, afterId = 0 } = ctx.data;
+  if (!runId) {
+    runId = await startSyncRun(deps.db, { kind: 'daily', jobId: job.id ?? null, firstSync: await isFirstSync(deps.db, 'onefile') });
+    await job.updateData({ step: 'fan-out', runId, afterId: 0 });
+  }
+  if (step === 'fan-out') {
+    const today = ukToday();
+    for (;;) {
+      const page = await listLearnersInSyncScope(deps.db, { afterId, limit: FAN_OUT_PAGE, today });
+      if (page.length === 0) break;
+      await deps.queues[QUEUE.dailySync].addBulk(page.map((learner) => ({
+        name: JOB_NAME.syncLearner,
+        data: { learnerId: learner.id, runId } satisfies SyncLearnerJobData,
+        opts: {
+          ...DEFAULT_JOB_OPTIONS[QUEUE.dailySync],
+          jobId: jobIds.dailyChild(runId!, learner.id),
+          parent: { id: job.id!, queue: job.queueQualifiedName },
+          ignoreDependencyOnFailure: true,
+          priority: DAILY_CHILD_PRIORITY,
+        },
+      })));
+      afterId = page.at(-1)!.id;
+      await job.updateData({ step: 'fan-out', runId, afterId });
+    }
+    const dependencies = await job.getDependenciesCount();
+    const total = Object.values(dependencies).reduce((sum, n) => sum + (n ?? 0), 0);
+    await addRunLearners(deps.db, runId, total);
+    ctx.logger.info({ runId, learners: total }, 'daily sync fanned out');
+    await job.updateData({ step: 'summarise', runId });
+    if (await job.moveToWaitingChildren(ctx.token!)) throw new WaitingChildrenError();
+  }
+  const summary = await finishSyncRun(deps.db, runId, 'completed');
+  await recordLastSynchronised(deps.db, new Date());
+  if (summary.firstSync) await markFirstSyncDone(deps.db, 'onefile');
+  ctx.logger.info({ ...summary }, 'daily sync finished');
+  return summary;
+}
+
+async function runLearnerSync(ctx: JobContext<SyncLearnerJobData>, deps: Deps, createClient: OneFileClientFactory) {
+  const { learnerId } = ctx.data;
+  const active = await resolveActiveEPortfolio(deps.db);
+  if (active.provider !== 'onefile') return ctx.skip(active.provider === 'none' ? INTEGRATION_DISABLED : 'the daily sync is a OneFile feature');
+  if (!active.settings.organisationId) throw new UnrecoverableError('no OneFile organisation is set in pics.onefile_settings.organisation_id');
+  // Refresh with OneFile records a run of its own, so its changes are audited and summarised like the daily ones.
+  const runId = ctx.data.runId ?? (await startSyncRun(deps.db, { kind: 'on_demand', jobId: ctx.job.id ?? null, firstSync: false }));
+  const run = await readRun(deps.db, runId);
+  if (!run) throw new UnrecoverableError(`sync run ${runId} does not exist`);
+  const firstSync = ctx.data.runId ? run.firstSync : await isFirstSync(deps.db, 'onefile');
+  const client = createClient(active.settings, { signal: ctx.signal });
+  try {
+    const now = new Date();
+    const result = await syncOneFileLearner(
+      { db: deps.db, client, settings: active.settings, logger: ctx.logger, runId, jobId: ctx.job.id ?? null, firstSync, today: ukToday(now), now },
+      learnerId,
+    );
+    await recordLearnerSync(deps.db, runId, learnerId, ctx.job.id ?? null, {
+      status: result.status, changes: result.changes, callsMade: client.callsMade(), error: result.reason ?? null,
+    });
+    if (!ctx.data.runId) await finishSyncRun(deps.db, runId, 'completed');
+    return { ...result, runId, callsMade: client.callsMade() };
+  } catch (error) {
+    // A failed attempt's calls still count in the run's total (the row adds calls up; a later success overwrites the status).
+    await recordLearnerSync(deps.db, runId, learnerId, ctx.job.id ?? null, {
+      status: 'failed', changes: 0, callsMade: client.callsMade(), error: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
+  }
+}
+
+/** daily-sync-per-learner: the per-learner sync (daily child or Refresh with OneFile) and the daily parent. */
+export function dailySyncJob(createClient: OneFileClientFactory): JobDefinition {
+  return {
+    queue: QUEUE.dailySync,
+    concurrency: (deps) => deps.config.workers.dailySyncConcurrency,
+    createProcessor: (deps: Deps) => {
+      const parent = createProcessor(deps, {
+        queue: QUEUE.dailySync,
+        parse: parseDailyRunJobData,
+        handle: (ctx) => runDailyParent(ctx, deps),
+        async onFinalFailure(ctx, reason) {
+          if (ctx.data.runId) await finishSyncRun(deps.db, ctx.data.runId, 'failed', reason);
+        },
+      });
+      const child = createProcessor(deps, {
+        queue: QUEUE.dailySync,
+        parse: parseSyncLearnerJobData,
+        learnerIdOf: (data) => data.learnerId,
+        handle: (ctx) => runLearnerSync(ctx, deps, createClient),
+        async onFinalFailure(ctx, reason) {
+          if (ctx.data.runId) {
+            await recordLearnerSync(deps.db, ctx.data.runId, ctx.data.learnerId, ctx.job.id ?? null, { status: 'failed', changes: 0, callsMade: 0, error: reason });
+          }
+        },
+      });
+      return (job, token, signal) => (job.name === JOB_NAME.dailyRun ? parent(job, token, signal) : child(job, token, signal));
+    },
+  };
+}
