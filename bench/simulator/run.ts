@@ -66,9 +66,15 @@ await stop(baseline.child);
 const sim = await startChild('../../src/simulator/main.js', ['--port', '0', '--seed', 'demo', '--rate-limit', '0']);
 const api = sim.url; // …/api/v2.1
 const token = await (await fetch(`${api}/Authentication`, { method: 'POST', headers: { 'X-CustomerToken': DEMO_CUSTOMER_TOKEN } })).text();
-const learner = (await post(`${api}/User`, token, { OrganisationID: 5740, Role: 1, FirstName: 'Bench', LastName: 'Mark',
-  Email: 'bench@example.com', DefaultAssessorID: 122762, ClassroomID: 15379, PlacementID: 18928 }) as { ID: number }).ID;
-const aim = await post(`${api}/Standard/55774/Assign/${learner}`, token, {}) as number;
+// Reviews are spread over 50 learners, as a real provider's would be, so per-learner searches stay realistic.
+const learners: number[] = [];
+for (let i = 0; i < 50; i++) {
+  learners.push((await post(`${api}/User`, token, { OrganisationID: 5740, Role: 1, FirstName: 'Bench', LastName: `Mark${i}`,
+    Email: `bench${i}@example.com`, DefaultAssessorID: 122762, ClassroomID: 15379, PlacementID: 18928 }) as { ID: number }).ID);
+}
+const aim = await post(`${api}/Standard/55774/Assign/${learners[0]}`, token, {}) as number;
+let turn = 0;
+const nextLearner = () => learners[turn++ % learners.length]!;
 
 const path = new URL(api).pathname;
 const json = { 'X-TokenID': token, 'content-type': 'application/json' };
@@ -80,9 +86,16 @@ const requests = [
   send('/User/Search/1/50', { OrganisationID: 5740, Role: 5 }),
   get('/User/122762'),
   send('/Standard/Search/1/50', { OrganisationID: 5740 }),
-  send('/Review', { LearnerID: learner, AssessorID: 122762, ScheduledFor: '2027-01-05T10:00:00Z', EndTime: '2027-01-05T11:00:00Z' }),
+  {
+    ...send('/Review', {}),
+    setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ LearnerID: nextLearner(), AssessorID: 122762,
+      ScheduledFor: '2027-01-05T10:00:00Z', EndTime: '2027-01-05T11:00:00Z' }) }),
+  },
   get(`/LearningAim/${aim}`),
-  send('/Review/Search/1/50', { LearnerID: learner }),
+  {
+    ...send('/Review/Search/1/50', {}),
+    setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ LearnerID: nextLearner() }) }),
+  },
   send('/Placement', { OrganisationID: 5740, Name: 'Bench placement' }),
 ];
 const mix = await run({ url: new URL(api).origin, requests });

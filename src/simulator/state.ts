@@ -4,13 +4,25 @@ import {
   type Customer, type Row, type User,
 } from './schemas.js';
 
+interface TableOptions<S extends Schema> {
+  /** Fills defaults into a new record. */
+  fill?: (row: Row<S>) => void;
+  /**
+   * A field to look records up by (a review's LearnerID …), so per-learner searches stay cheap however large
+   * the table grows. Change that field through `upsert` (or a seed), not by assigning it on a row.
+   */
+  indexBy?: keyof S & string;
+}
+
 /** One kind of record, by ID. New IDs count up from `firstId` and always above any ID seeded by hand. */
 export class Table<S extends Schema> {
   readonly rows = new Map<number, Row<S>>();
   private next: number;
+  private readonly index?: Map<unknown, Map<number, Row<S>>>;
 
-  constructor(readonly schema: S, private readonly firstId: number, private readonly fill?: (row: Row<S>) => void) {
+  constructor(readonly schema: S, private readonly firstId: number, private readonly opts: TableOptions<S> = {}) {
     this.next = firstId;
+    if (opts.indexBy) this.index = new Map();
   }
 
   get(id: number): Row<S> | undefined {
@@ -25,13 +37,22 @@ export class Table<S extends Schema> {
     return this.rows.values();
   }
 
+  /** The records whose `indexBy` field equals `value`. */
+  where(value: unknown): Iterable<Row<S>> {
+    if (!this.index) throw new Error('where() needs a table built with indexBy');
+    return this.index.get(value)?.values() ?? [];
+  }
+
   /** Adds a record; fields left out are null, then the table's defaults fill what they cover. */
   insert(fields: Partial<Fields<S>>, id?: number): Row<S> {
     const ID = id ?? this.next;
     if (ID >= this.next) this.next = ID + 1;
     const row = { ID, ...blank(this.schema), ...fields } as Row<S>;
-    this.fill?.(row);
+    this.opts.fill?.(row);
+    const replaced = this.rows.get(ID);
+    if (replaced) this.unindex(replaced);
     this.rows.set(ID, row);
+    this.reindex(row);
     return row;
   }
 
@@ -39,13 +60,28 @@ export class Table<S extends Schema> {
   upsert(fields: Partial<Fields<S>>, id?: number): Row<S> {
     const existing = id === undefined ? undefined : this.rows.get(id);
     if (!existing) return this.insert(fields, id);
+    this.unindex(existing);
     Object.assign(existing, fields);
+    this.reindex(existing);
     return existing;
   }
 
   clear(): void {
     this.rows.clear();
+    this.index?.clear();
     this.next = this.firstId;
+  }
+
+  private reindex(row: Row<S>): void {
+    if (!this.index) return;
+    const key = row[this.opts.indexBy!];
+    let bucket = this.index.get(key);
+    if (!bucket) this.index.set(key, (bucket = new Map()));
+    bucket.set(row.ID, row);
+  }
+
+  private unindex(row: Row<S>): void {
+    this.index?.get(row[this.opts.indexBy!])?.delete(row.ID);
   }
 }
 
@@ -55,26 +91,26 @@ export class Table<S extends Schema> {
  */
 export class SimState {
   readonly customers = new Map<number, Customer>();
-  readonly organisations = new Table(ORGANISATION, 5800, (o) => {
+  readonly organisations = new Table(ORGANISATION, 5800, { fill: (o) => {
     o.KeychainCreationForNewUserActive ??= false;
     o.KeychainEmailSuppression ??= true;
-  });
-  readonly users = new Table(USER, 1_300_000, (u) => this.fillUser(u));
-  readonly classrooms = new Table(CLASSROOM, 16_000, (c) => { c.Archive ??= false; });
-  readonly placements = new Table(PLACEMENT, 19_000, (p) => { p.Active ??= true; });
-  readonly standards = new Table(STANDARD, 70_000, (s) => { s.TotalCriteria ??= 100; });
-  readonly learningAims = new Table(LEARNING_AIM, 2_000_000, (a) => {
+  } });
+  readonly users = new Table(USER, 1_300_000, { fill: (u) => this.fillUser(u) });
+  readonly classrooms = new Table(CLASSROOM, 16_000, { fill: (c) => { c.Archive ??= false; } });
+  readonly placements = new Table(PLACEMENT, 19_000, { fill: (p) => { p.Active ??= true; } });
+  readonly standards = new Table(STANDARD, 70_000, { fill: (s) => { s.TotalCriteria ??= 100; } });
+  readonly learningAims = new Table(LEARNING_AIM, 2_000_000, { indexBy: 'UserID', fill: (a) => {
     const standard = a.StandardID === null ? undefined : this.standards.get(a.StandardID);
     a.Title ??= standard?.Title ?? null;
     a.Status ??= 0;
     a.TotalCriteria ??= standard?.TotalCriteria ?? 100;
     a.CompletedCriteria ??= 0;
-  });
-  readonly reviews = new Table(REVIEW, 4_100_000, (r) => {
+  } });
+  readonly reviews = new Table(REVIEW, 4_100_000, { indexBy: 'LearnerID', fill: (r) => {
     r.Status ??= 0;
     r.CreatedOn ??= this.now();
-  });
-  readonly visits = new Table(VISIT, 560_000, (v) => { v.VisitTypeID ??= 0; v.SMSReminder ??= false; });
+  } });
+  readonly visits = new Table(VISIT, 560_000, { fill: (v) => { v.VisitTypeID ??= 0; v.SMSReminder ??= false; } });
   readonly assignments = new Table(ASSIGNMENT, 1);
   /** Usernames in use (upper case): OneFile makes one up when the client sends none; they must not collide. */
   private readonly usernames = new Set<string>();

@@ -34,8 +34,8 @@ export const learningAimRoutes: RouteDef[] = [
     const userId = filter(ctx, 'UserID', 'int');
     const standardId = filter(ctx, 'StandardID', 'int');
     const status = filter(ctx, 'Status', 'int');
-    return [...ctx.sim.state.learningAims.values()].filter((a) => (userId === undefined || a.UserID === userId)
-      && (standardId === undefined || a.StandardID === standardId) && (status === undefined || a.Status === status)
+    const aims = ctx.sim.state.learningAims;
+    return [...(userId === undefined ? aims.values() : aims.where(userId))].filter((a) => (standardId === undefined || a.StandardID === standardId) && (status === undefined || a.Status === status)
       && inScope(ctx, a));
   }, (a, ctx) => (ctx.sim.options.learningAimRows === 'full'
     ? aimView(a)

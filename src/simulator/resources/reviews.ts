@@ -44,9 +44,9 @@ export const reviewRoutes: RouteDef[] = [
     const status = filter(ctx, 'Status', 'int');
     const from = filter(ctx, 'DateFrom', 'datetime');
     const to = filter(ctx, 'DateTo', 'datetime');
-    const { users } = ctx.sim.state;
-    return [...ctx.sim.state.reviews.values()].filter((r) => (learnerId === undefined || r.LearnerID === learnerId)
-      && (status === undefined || r.Status === status)
+    const { users, reviews } = ctx.sim.state;
+    const candidates = learnerId === undefined ? reviews.values() : reviews.where(learnerId);
+    return [...candidates].filter((r) => (status === undefined || r.Status === status)
       && (from === undefined || (r.ScheduledFor ?? '') >= from) && (to === undefined || (r.ScheduledFor ?? '') <= to)
       && (org === undefined || users.get(r.LearnerID ?? -1)?.OrganisationID === org) && inScope(ctx, r));
   }, (r) => ({ ID: r.ID, LearnerID: r.LearnerID, ScheduledFor: r.ScheduledFor })),

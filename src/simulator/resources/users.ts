@@ -99,7 +99,7 @@ function assign(ctx: Ctx) {
   if (!allowed.has(staff.Role ?? 0)) throw badRequest(`User ${staff.ID} (role ${staff.Role}) cannot be assigned at level ${level}.`);
   if (level === 3) {
     if (f.StandardID == null) throw badRequest('StandardID is required for level 3.');
-    const hasAim = [...ctx.sim.state.learningAims.values()].some((a) => a.UserID === learner.ID && a.StandardID === f.StandardID);
+    const hasAim = [...ctx.sim.state.learningAims.where(learner.ID)].some((a) => a.StandardID === f.StandardID);
     if (!hasAim) throw badRequest(`Learner ${learner.ID} has no learning aim for standard ${f.StandardID}.`);
   }
   if (level === 2 && f.UnitID == null) throw badRequest('UnitID is required for level 2.');
