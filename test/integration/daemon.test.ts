@@ -34,7 +34,8 @@ describe('daemon process', () => {
   it('answers /healthz and /readyz, then exits 0 on SIGTERM within the grace period', async () => {
     const daemon = await spawnDaemon({ DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL, SHUTDOWN_GRACE_MS: '3000' });
     expect(await getJson(`${daemon.url}/healthz`)).toEqual({ status: 200, body: { status: 'ok' } });
-    const ready = await getJson(`${daemon.url}/readyz`);
+    // Ready once both connections are up (a moment after start).
+    const ready = await eventually(() => getJson(`${daemon.url}/readyz`), (r) => r.status === 200);
     expect(ready).toEqual({ status: 200, body: { status: 'ready', checks: { postgres: 'ok', redis: 'ok' } } });
     const started = Date.now();
     daemon.child.kill('SIGTERM');
@@ -68,7 +69,7 @@ describe('daemon process', () => {
     it('/readyz turns not-ready while Postgres is stopped and ready again after; the daemon stays up', async () => {
       const daemon = await spawnDaemon({ DATABASE_URL: pg.url, REDIS_URL: TEST_REDIS_URL, SHUTDOWN_GRACE_MS: '2000' });
       try {
-        expect((await getJson(`${daemon.url}/readyz`)).status).toBe(200);
+        await eventually(() => getJson(`${daemon.url}/readyz`), (r) => r.status === 200);
         await pg.stop();
         const down = await eventually(() => getJson(`${daemon.url}/readyz`), (r) => r.status === 503);
         expect(down.body).toMatchObject({ status: 'not-ready', checks: { redis: 'ok' } });
