@@ -20,6 +20,7 @@ export const PLACEMENT = 18928;
 export const STANDARD = 55774;
 
 export interface WorkerProcess {
+  keyPrefix: string;
   redis: Redis;
   budget: CallBudget;
   sessions: SessionStore;
@@ -42,6 +43,7 @@ export function workerProcess(
   const budget = createCallBudget({ redis, keyPrefix, callsPerMinute: 600_000, headroom: 1, ...options.budget });
   const sessions = createSessionStore({ redis, keyPrefix, pollMs: 10 });
   return {
+    keyPrefix,
     redis,
     budget,
     sessions,
