@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { OneFileClient } from '../../src/onefile/client.js';
+import { OneFileRateLimitedError } from '../../src/onefile/errors.js';
+import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import { createTestRedis, type TestRedis } from '../helpers/redis.js';
+import { freshPrefix, logins, workerProcess, type WorkerProcess } from './support.js';
+
+// The shared budget seen from OneFile's side: the simulator enforces a strict sliding window (300 calls in
+// any 60 simulated seconds) with time compressed SPEED times, and the budget is scaled to match (300 ×
+// SPEED per real minute). Two "processes" are two Redis connections with a budget and session store each.
+
+const SPEED = 30; // a OneFile minute lasts 2 s
+const LIMIT = 300;
+const HEADROOM = 0.95;
+const EMISSION_MS = 60_000 / (LIMIT * SPEED * HEADROOM); // ≈ 7 ms between calls
+
+let t: TestRedis;
+const procs: WorkerProcess[] = [];
+
+beforeAll(() => {
+  t = createTestRedis();
+});
+
+afterAll(async () => {
+  for (const p of procs) p.close();
+  await t.cleanup();
+});
+
+function paced(sim: SimulatorHandle, prefix: string): WorkerProcess {
+  const p = workerProcess(sim, prefix, { budget: { callsPerMinute: LIMIT * SPEED, headroom: HEADROOM, burst: 3, maxWaitMs: 60_000 } });
+  procs.push(p);
+  return p;
+}
+
+/** `loops` callers, each making calls back to back until `until` (performance.now()); answers the calls made. */
+async function saturate(client: OneFileClient, loops: number, until: number): Promise<number> {
+  let made = 0;
+  await Promise.all(Array.from({ length: loops }, async () => {
+    while (performance.now() < until) {
+      await client.customer();
+      made += 1;
+    }
+  }));
+  return made;
+}
+
+describe('pacing against a strict sliding window (compressed time)', () => {
+  let sim: SimulatorHandle;
+  beforeAll(async () => {
+    sim = await startSimulator({ speed: SPEED, rateLimit: LIMIT, window: 'sliding' });
+  });
+  afterAll(() => sim.close());
+
+  it('N calls at the budget: evenly spaced, on schedule, and not one 429', async () => {
+    const sent: number[] = [];
+    const client = paced(sim, freshPrefix(t.prefix)).client({ onRequest: (info) => sent.push(performance.now() - info.durationMs) });
+    const N = 420; // well past one window's worth, so the sliding window is full while we call
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 12 }, async (_, loop) => {
+      for (let i = loop; i < N; i += 12) await client.customer();
+    }));
+    const elapsed = performance.now() - started;
+
+    expect(sim.stats().overLimit).toBe(0);
+    expect(sim.stats().byEndpoint['GET /Customer']).toEqual({ 200: N });
+    // N calls + 1 login, the first `burst` of them back to back: (N + 1 − 3) slots. Never early; a little late at most.
+    const expected = (N + 1 - 3) * EMISSION_MS;
+    expect(elapsed).toBeGreaterThanOrEqual(expected * 0.97);
+    expect(elapsed).toBeLessThan(expected * 1.2);
+
+    // Evenly: no stretch of 50 slots holds more than 50 calls + the burst + a little scheduling jitter.
+    sent.sort((x, y) => x - y);
+    let densest = 0;
+    for (let i = 0, j = 0; i < sent.length; i++) {
+      while (sent[i]! - sent[j]! > 50 * EMISSION_MS) j++;
+      densest = Math.max(densest, i - j + 1);
+    }
+    expect(densest).toBeLessThanOrEqual(50 + 3 + 8);
+  });
+
+  it('two processes share the budget fairly and together stay inside it', async () => {
+    sim.reset();
+    const prefix = freshPrefix(t.prefix);
+    const [a, b] = [paced(sim, prefix).client(), paced(sim, prefix).client()];
+    await Promise.all([a.customer(), b.customer()]);
+    const windowMs = 2_500;
+    const start = performance.now();
+    const [madeA, madeB] = await Promise.all([saturate(a, 6, start + windowMs), saturate(b, 6, start + windowMs)]);
+    const elapsed = performance.now() - start;
+
+    expect(sim.stats().overLimit).toBe(0);
+    expect(logins(sim)).toBe(1);
+    expect(Math.min(madeA, madeB) / Math.max(madeA, madeB)).toBeGreaterThan(0.85);
+    const rate = (madeA + madeB) / elapsed; // calls per real ms
+    expect(rate * EMISSION_MS).toBeGreaterThan(0.9);
+    expect(rate * EMISSION_MS).toBeLessThanOrEqual(1.02);
+  });
+});
+
+describe('a 429 in one process pushes every process back', () => {
+  let sim: SimulatorHandle;
+  beforeAll(async () => {
+    sim = await startSimulator({ rateLimit: 0 });
+  });
+  afterAll(() => sim.close());
+
+  it("client A gets a forced burst of 429s; client B's next call waits the Retry-After out", async () => {
+    const prefix = freshPrefix(t.prefix);
+    const procA = workerProcess(sim, prefix, { budget: { penaltyMs: 5_000 } });
+    const procB = workerProcess(sim, prefix, { budget: { penaltyMs: 5_000 } });
+    procs.push(procA, procB);
+    const [a, b] = [procA.client(), procB.client()];
+    await Promise.all([a.customer(), b.customer()]);
+
+    sim.setFaults({ burst429: 3 });
+    const results = await Promise.allSettled([a.customer(), a.customer(), a.customer()]);
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(OneFileRateLimitedError);
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ retryAfterMs: 1000 });
+    }
+    const penalisedAt = performance.now();
+
+    await b.customer();
+    const waited = performance.now() - penalisedAt;
+    expect(waited).toBeGreaterThanOrEqual(900); // Retry-After 1 s, not B's own 5 s penalty
+    expect(waited).toBeLessThan(2_500);
+    expect(procA.budget.stats().rateLimitedReports).toBe(3);
+    expect(procB.budget.stats().rateLimitedReports).toBe(0);
+    expect(sim.stats().forced429).toBe(3);
+    expect(sim.stats().byEndpoint['GET /Customer']).toEqual({ 200: 3, 429: 3 });
+  });
+});
