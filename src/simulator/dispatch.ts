@@ -42,10 +42,7 @@ function answer(sim: Simulator, def: RouteDef, endpoint: string, req: FastifyReq
   if (plan?.error?.when === 'before') return serverError(plan.error.status);
   let result: ApiResult;
   try {
-    result = def.handle({
-      sim, customer: caller, params: req.params as Record<string, string>, body: Body.from(req.body),
-      header: (name) => headerOf(req, name),
-    });
+    result = def.handle({ sim, customer: caller, params: req.params as Record<string, string>, body: Body.from(req.body) });
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
     result = message(e.status, e.message);

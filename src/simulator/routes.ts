@@ -10,7 +10,6 @@ export interface Ctx {
   customer: Customer;
   params: Record<string, string>;
   body: Body;
-  header(name: string): string | undefined;
 }
 
 export interface RouteDef {
