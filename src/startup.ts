@@ -3,6 +3,7 @@ import { resolveActiveEPortfolio } from './eportfolio/active.js';
 import { JOB_NAME, jobIds } from './queues/job-options.js';
 import { QUEUE } from './queues/names.js';
 import { registerDailySchedule } from './queues/schedule.js';
+import { enqueueUnique } from './queues/enqueue.js';
 import { lastCompletedLinkRefresh } from './store/links.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -15,7 +16,7 @@ export async function startupTasks(deps: Deps): Promise<void> {
   if (active.provider !== 'onefile') return;
   const last = await lastCompletedLinkRefresh(deps.db);
   if (!last || Date.now() - last.finishedAt.getTime() > DAY_MS) {
-    await deps.queues[QUEUE.refreshLinks].add(JOB_NAME.refreshLinks, { reason: 'startup' }, { jobId: jobIds.refreshLinks(), removeOnComplete: true, removeOnFail: { age: 86_400 } });
+    await enqueueUnique(deps.queues[QUEUE.refreshLinks], JOB_NAME.refreshLinks, { reason: 'startup' }, jobIds.refreshLinks());
     deps.logger.info({ lastRefresh: last?.finishedAt ?? null }, 'qualification links are stale: refresh queued');
   }
 }

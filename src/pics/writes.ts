@@ -149,3 +149,18 @@ export async function officersByOtherSystemIds(db: Kysely<DB>, ids: string[]): P
   for (const r of rows) if (r.other_system_id && !map.has(r.other_system_id)) map.set(r.other_system_id, r.id);
   return map;
 }
+
+const storedId = (value: string | null | undefined): number | null => {
+  const n = Number(value?.trim());
+  return value && Number.isInteger(n) && n > 0 ? n : null;
+};
+
+export async function readOfficerOtherSystemId(db: Kysely<DB>, officerId: number): Promise<number | null> {
+  const row = await db.selectFrom('pics.officer').select('other_system_id').where('id', '=', officerId).executeTakeFirst();
+  return storedId(row?.other_system_id);
+}
+
+export async function readOrganisationAdditionalId(db: Kysely<DB>, organisationId: number): Promise<number | null> {
+  const row = await db.selectFrom('pics.organisation').select('additional_id').where('id', '=', organisationId).executeTakeFirst();
+  return storedId(row?.additional_id);
+}

@@ -4,8 +4,11 @@ import { findLearnerById, findLearnerByIdent } from '../pics/index.js';
 import { readEnrolStatus, recordEnrolRequested, type EnrolStatusView } from '../store/enrol.js';
 import { JOB_NAME, jobIds } from '../queues/job-options.js';
 import { closeQueues, createQueues, QUEUE, type Queues } from '../queues/queues.js';
+import { enqueueUnique, type Enqueued } from '../queues/enqueue.js';
 import type { EnrolChoices } from '../rules/enrol-plan.js';
 import type { EnrolJobData } from '../jobs/payloads.js';
+
+export type { Enqueued };
 
 /**
  * What PICSWeb calls: enqueue jobs (ids only in the payload) and read their outcome. A request that can
@@ -17,13 +20,6 @@ export class ProducerError extends Error {
   constructor(message: string, readonly code: 'unknown-learner' | 'already-enrolled' | 'invalid-request') {
     super(message);
   }
-}
-
-export interface Enqueued {
-  jobId: string;
-  /** false when the same job was already waiting or running. */
-  queued: boolean;
-  state: string;
 }
 
 export interface Producer {
@@ -43,21 +39,7 @@ export function createProducer(options: { redisUrl: string; prefix: string; db: 
   const queues = createQueues(options.redisUrl, options.prefix);
   const { db } = options;
 
-  /**
-   * Adds a job under a deterministic id. While a job with that id is waiting or running, a second request is
-   * the same request (queued: false); a finished one is replaced, so a user can retry after fixing PICS.
-   */
-  const add = async (queue: keyof typeof QUEUE, name: string, data: object, jobId: string, extra: object = {}) => {
-    const q = queues[QUEUE[queue]];
-    const existing = await q.getJob(jobId);
-    if (existing) {
-      const state = await existing.getState();
-      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return { jobId, queued: false, state };
-      await existing.remove();
-    }
-    await q.add(name, data, { jobId, ...extra });
-    return { jobId, queued: true, state: 'waiting' };
-  };
+  const add = (queue: keyof typeof QUEUE, name: string, data: object, jobId: string) => enqueueUnique(queues[QUEUE[queue]], name, data, jobId);
 
   return {
     queues,
@@ -77,14 +59,14 @@ export function createProducer(options: { redisUrl: string; prefix: string; db: 
       return add('enrol', JOB_NAME.enrol, data, jobId);
     },
     enqueueRefreshLinks(reason = 'user') {
-      return add('refreshLinks', JOB_NAME.refreshLinks, { reason }, jobIds.refreshLinks(), { removeOnComplete: true, removeOnFail: { age: 86_400 } });
+      return add('refreshLinks', JOB_NAME.refreshLinks, { reason }, jobIds.refreshLinks());
     },
     async enqueueLearnerSync(learnerId) {
       const learner = await findLearnerById(db, learnerId);
       if (!learner) throw new ProducerError(`learner #${learnerId} does not exist in PICS`, 'unknown-learner');
       if (learner.onefileId === null) throw new ProducerError(`learner ${learner.ident} is not in OneFile yet: enrol first`, 'invalid-request');
       // No priority: BullMQ serves these before the prioritised daily children.
-      return add('dailySync', JOB_NAME.syncLearner, { learnerId }, jobIds.refreshLearner(learnerId), { removeOnComplete: true, removeOnFail: { age: 86_400 } });
+      return add('dailySync', JOB_NAME.syncLearner, { learnerId }, jobIds.refreshLearner(learnerId));
     },
     enqueueDailyRun() {
       const stamp = new Date().toISOString().slice(0, 16).replace(/[^0-9]/g, '');

@@ -5,6 +5,15 @@ import pg from 'pg';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
 function databaseUrl(name) {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
@@ -23,11 +32,14 @@ export default async function globalSetup() {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   try {
-    // Leftovers of crashed runs; dropping fails harmlessly for databases a live run still uses.
-    const stale = await admin.query(
-      "select datname from pg_database where datname like 'pics_worker_t%' and datname not like 'pics_worker_tmpl_%'",
-    );
-    for (const { datname } of stale.rows) await admin.query(`drop database if exists "${datname}"`).catch(() => {});
+    // Leftovers of crashed runs: databases named after a process that no longer exists. Those of live
+    // processes (another Jest run on this machine) are left alone.
+    const stale = await admin.query("select datname from pg_database where datname ~ '^pics_worker_t(mpl_)?[0-9]+'");
+    for (const { datname } of stale.rows) {
+      const pid = Number(/^pics_worker_t(?:mpl_)?(\d+)/.exec(datname)?.[1]);
+      if (pid && pid !== process.pid && isAlive(pid)) continue;
+      await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
+    }
     await admin.query(`drop database if exists "${template}"`);
     await admin.query(`create database "${template}"`);
   } finally {

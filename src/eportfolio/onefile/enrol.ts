@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
+import { withEntityLock } from '../../db/entity-lock.js';
 import type { Logger } from '../../logging/logger.js';
 import type { OneFileClient } from '../../onefile/client.js';
 import { ONEFILE_ROLE, type OneFileUserSummary } from '../../onefile/types.js';
 import {
-  setLearnerOneFileId, setLearningAimId, setOfficerOtherSystemId, setOrganisationAdditionalId, setReviewOneFileId,
+  readOfficerOtherSystemId, readOrganisationAdditionalId, setLearnerOneFileId, setLearningAimId, setOfficerOtherSystemId, setOrganisationAdditionalId, setReviewOneFileId,
   type OneFileSettings,
 } from '../../pics/index.js';
 import type { EmployerUpload, EnrolPlan, OfficerUpload } from '../../rules/enrol-plan.js';
@@ -67,12 +68,17 @@ function duplicateMisError(officer: OfficerUpload, mis: string, matches: OneFile
 export async function resolvePlacement(ctx: OneFileCtx, org: number, employer: EmployerUpload): Promise<number> {
   const { client, settings, db } = ctx;
   if (employer.oneFileId !== null && !settings.multiCentre) return employer.oneFileId;
-  const placements = await collect(client.searchPlacements(org));
-  const mis = employer.ident;
-  const found = placements.find((p) => mis !== null && p.misId === mis) ?? (settings.multiCentre ? undefined : placements.find((p) => sameName(p.name, employer.name)));
-  const placementId = found?.id ?? (await client.createPlacement({ OrganisationID: org, Name: employer.name, ...(mis ? { MISID: mis } : {}) }));
-  if (!settings.multiCentre) await setOrganisationAdditionalId(db, employer.organisationId, String(placementId));
-  return placementId;
+  return withEntityLock(db, `onefile:placement:${org}:${employer.organisationId}`, async (conn) => {
+    // Another job may have created and stored it while this one waited for the lock.
+    const stored = settings.multiCentre ? null : await readOrganisationAdditionalId(conn, employer.organisationId);
+    if (stored !== null) return stored;
+    const placements = await collect(client.searchPlacements(org));
+    const mis = employer.ident;
+    const found = placements.find((p) => mis !== null && p.misId === mis) ?? (settings.multiCentre ? undefined : placements.find((p) => sameName(p.name, employer.name)));
+    const placementId = found?.id ?? (await client.createPlacement({ OrganisationID: org, Name: employer.name, ...(mis ? { MISID: mis } : {}) }));
+    if (!settings.multiCentre) await setOrganisationAdditionalId(conn, employer.organisationId, String(placementId));
+    return placementId;
+  });
 }
 
 /**
@@ -82,15 +88,27 @@ export async function resolvePlacement(ctx: OneFileCtx, org: number, employer: E
 export async function resolveOfficer(ctx: OneFileCtx, org: number, officer: OfficerUpload): Promise<number> {
   const { client, settings, db } = ctx;
   if (officer.oneFileId !== null && !settings.multiCentre) return officer.oneFileId;
-  const mis = officer.ident;
-  const matches = mis ? assessorsByMis(await client.findUsers({ OrganisationID: org, MISID: mis })) : [];
-  if (matches.length > 1) throw duplicateMisError(officer, mis!, matches);
-  const id = matches[0]?.id ?? (await client.createUser({
-    OrganisationID: org, FirstName: officer.firstName, LastName: officer.lastName, Email: officer.email, Role: ONEFILE_ROLE.assessor,
-    ...(mis ? { MISID: mis } : {}),
-  })).id;
-  if (!settings.multiCentre) await setOfficerOtherSystemId(db, officer.officerId, String(id));
-  return id;
+  return withEntityLock(db, `onefile:officer:${org}:${officer.officerId}`, async (conn) => {
+    const stored = settings.multiCentre ? null : await readOfficerOtherSystemId(conn, officer.officerId);
+    if (stored !== null) return stored;
+    const mis = officer.ident;
+    const matches = mis ? assessorsByMis(await client.findUsers({ OrganisationID: org, MISID: mis })) : [];
+    if (matches.length > 1) throw duplicateMisError(officer, mis!, matches);
+    const id = matches[0]?.id ?? (await client.createUser({
+      OrganisationID: org, FirstName: officer.firstName, LastName: officer.lastName, Email: officer.email, Role: ONEFILE_ROLE.assessor,
+      ...(mis ? { MISID: mis } : {}),
+    })).id;
+    if (!settings.multiCentre) await setOfficerOtherSystemId(conn, officer.officerId, String(id));
+    return id;
+  });
+}
+
+/** E6: the classroom named for the learner, found by name in the organisation, else created. */
+export async function resolveClassroom(ctx: OneFileCtx, org: number, name: string): Promise<number> {
+  return withEntityLock(ctx.db, `onefile:classroom:${org}:${name.trim().toLowerCase()}`, async () => {
+    const classrooms = await collect(ctx.client.searchClassrooms(org));
+    return classrooms.find((c) => sameName(c.name, name))?.id ?? (await ctx.client.createClassroom({ OrganisationID: org, Name: name }));
+  });
 }
 
 export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Promise<EnrolResult> {
@@ -117,8 +135,7 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
   // E6 classroom, found by name in the organisation, created if missing.
   let classroomId = done('classroom');
   if (classroomId === null) {
-    const classrooms = await collect(client.searchClassrooms(org));
-    classroomId = classrooms.find((c) => sameName(c.name, plan.classroomName))?.id ?? (await client.createClassroom({ OrganisationID: org, Name: plan.classroomName }));
+    classroomId = await resolveClassroom(ctx, org, plan.classroomName);
     await mark('classroom', classroomId);
   }
 
