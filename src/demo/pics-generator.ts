@@ -164,21 +164,27 @@ export async function generateLearners(db: Kysely<DB>, ids: CatalogueIds, option
       });
     }
 
+    // Reviews every 6–12 weeks from two weeks after the start; at most the last four held ones are kept,
+    // then the next one or two are planned (attendance Unknown, or still blank).
+    const held: string[] = [];
     let plannedAt = addDays(learner.start_date as string, 14);
-    const reviewCount = intBetween(random, 2, 5);
-    for (let r = 0; r < reviewCount; r++) {
-      const past = plannedAt < today;
-      reviews.push({
-        learner_id: learnerId,
-        review_type: r === 1 && random() < 0.3 ? 'P' : 'N',
-        planned_date: plannedAt,
-        planned_time: pick(random, ['09:00:00', '10:30:00', '13:00:00', '15:30:00']),
-        attended: past ? pick(random, ['Y', 'Y', 'Y', 'N']) : pick(random, ['U', null]),
-        actual_date: past ? plannedAt : null,
-        officer_id: random() < 0.7 ? assessor : null,
-        trainee_signed_date: past && random() < 0.5 ? plannedAt : null,
-      });
+    while (plannedAt < today) {
+      held.push(plannedAt);
       plannedAt = addDays(plannedAt, intBetween(random, 42, 84));
+    }
+    const upcoming = [plannedAt, ...(random() < 0.4 ? [addDays(plannedAt, intBetween(random, 42, 84))] : [])];
+    held.slice(-4).forEach((date, r) => {
+      reviews.push({
+        learner_id: learnerId, review_type: r === 1 && random() < 0.3 ? 'P' : 'N', planned_date: date,
+        planned_time: pick(random, ['09:00:00', '10:30:00', '13:00:00', '15:30:00']), attended: pick(random, ['Y', 'Y', 'Y', 'N']),
+        actual_date: date, officer_id: random() < 0.7 ? assessor : null, trainee_signed_date: random() < 0.5 ? date : null,
+      });
+    });
+    for (const date of upcoming) {
+      reviews.push({
+        learner_id: learnerId, review_type: 'N', planned_date: date, planned_time: pick(random, ['09:00:00', '10:30:00', '13:00:00', '15:30:00']),
+        attended: pick(random, ['U', 'U', null]), actual_date: null, officer_id: random() < 0.7 ? assessor : null, trainee_signed_date: null,
+      });
     }
   });
 

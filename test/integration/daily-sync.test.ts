@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Job } from 'bullmq';
+import { QUEUE } from '../../src/queues/names.js';
+import { readRun } from '../../src/store/runs.js';
+import { learnerHistory } from '../../src/store/audit.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+/** Writes the simulator received (every POST except searches and logins), counted from its request log. */
+function oneFileWrites(h: Harness): number {
+  return Object.entries(h.sim.stats().byEndpoint)
+    .filter(([endpoint]) => endpoint.startsWith('POST') && !endpoint.includes('/Search') && !endpoint.includes('Authentication'))
+    .reduce((sum, [, statuses]) => sum + Object.values(statuses).reduce((a, b) => a + b, 0), 0);
+}
+
+async function runDaily(h: Harness): Promise<Job> {
+  const { jobId } = await h.producer.enqueueDailyRun();
+  return h.waitForJob(h.producer.queues[QUEUE.dailySync], jobId, 120_000);
+}
+
+describe('daily synchronisation end to end (D1–D11)', () => {
+  let h: Harness;
+  const idents = ['L0001', 'L0002', 'L0003', 'L0004', 'L0005', 'L0006', 'L0008', 'L0009'];
+  const learnerIds: Record<string, number> = {};
+
+  beforeAll(async () => {
+    h = await startHarness({ simulator: { learningAimRows: 'minimal' } });
+    const links = await h.producer.enqueueRefreshLinks('cli');
+    await h.waitForJob(h.producer.queues[QUEUE.refreshLinks], links.jobId);
+    // Only these learners are enrolled, so only they are in the daily scope.
+    for (const ident of idents) {
+      learnerIds[ident] = await h.producer.resolveLearnerIdent(ident);
+      const { jobId } = await h.producer.enqueueEnrol(learnerIds[ident]!, { pathways: { 3: 41301 } });
+      const job = await h.waitForJob(h.producer.queues[QUEUE.enrol], jobId);
+      expect(job.failedReason).toBeUndefined();
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('the first run (D11) syncs every enrolled learner in scope and writes a summary and Last Synchronised', async () => {
+    const job = await runDaily(h);
+    expect(job.failedReason).toBeUndefined();
+    const run = await readRun(h.t.db);
+    expect(run).toMatchObject({ kind: 'daily', status: 'completed', firstSync: true, learnersFailed: 0 });
+    const inScope = await h.t.db.selectFrom('pics.learner').select('id').where('onefile_id', 'is not', null).where('status', '=', 'Live').execute();
+    expect(run!.learnersTotal).toBeGreaterThan(0);
+    expect(run!.learnersTotal).toBeLessThanOrEqual(inScope.length);
+    expect(run!.learnersSynced).toBe(run!.learnersTotal);
+    expect(run!.callsMade).toBeGreaterThan(0);
+    const settings = await h.t.db.selectFrom('pics.onefile_settings').select('last_synchronised_at').executeTakeFirstOrThrow();
+    expect(settings.last_synchronised_at).not.toBeNull();
+  }, 120_000);
+
+  it('changes on both sides are reconciled; the audit trail shows them; a second run writes nothing', async () => {
+    // A learner with a learning aim and a review already in OneFile.
+    const candidate = await h.t.db.selectFrom('pics.learner_qualification as lq')
+      .innerJoin('pics.review as r', 'r.learner_id', 'lq.learner_id')
+      .select('lq.learner_id').where('lq.onefile_learning_aim_id', 'is not', null).where('r.onefile_system_id', 'is not', null)
+      .orderBy('lq.learner_id').executeTakeFirstOrThrow();
+    const learnerId = candidate.learner_id!;
+    const learner = await h.t.db.selectFrom('pics.learner').selectAll().where('id', '=', learnerId).executeTakeFirstOrThrow();
+    const lq = await h.t.db.selectFrom('pics.learner_qualification').selectAll()
+      .where('learner_id', '=', learnerId).where('onefile_learning_aim_id', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+    const aimId = lq.onefile_learning_aim_id!;
+    const unitCount = await h.t.db.selectFrom('pics.learner_unit').select('id').where('learner_qualification_id', '=', lq.id).execute();
+
+    // OneFile side: progress, a registration number, a held and signed review, a brand-new review.
+    const assessor = h.sim.state.users.get(h.sim.state.users.get(learner.onefile_id!)!.DefaultAssessorID!)!;
+    h.sim.seed({ learningAims: [{ ID: aimId, TotalCriteria: 80, CompletedCriteria: 20, RegistrationNumber: 'OF-REG-1' }] });
+    const uploaded = await h.t.db.selectFrom('pics.review').selectAll().where('learner_id', '=', learnerId).where('onefile_system_id', 'is not', null).orderBy('id').execute();
+    expect(uploaded.length).toBeGreaterThan(0);
+    // Brought forward and held: its search row's ScheduledFor moves too, which is what makes the sync read it again.
+    h.sim.seed({ reviews: [{ ID: uploaded[0]!.onefile_system_id!, ScheduledFor: '2026-11-20T10:00:00.000Z', StartedOn: '2026-11-20T10:05:00.000Z', LearnerSignedOn: '2026-11-21T09:00:00.000Z' }] });
+    h.sim.seed({ reviews: [{ LearnerID: learner.onefile_id!, AssessorID: assessor.ID, ScheduledFor: '2027-02-01T10:00:00.000Z', EndTime: '2027-02-01T11:00:00.000Z' }] });
+    // PICS side: a certificate date OneFile lacks (pushed), a new future review (uploaded).
+    await h.t.db.updateTable('pics.learner_qualification').set({ certificate_applied_date: '2026-11-02', registration_number: 'PICS-REG' }).where('id', '=', lq.id).execute();
+    const newReview = await h.t.db.insertInto('pics.review').values({
+      learner_id: learnerId, review_type: 'N', planned_date: '2027-03-01', planned_time: '11:00:00', attended: 'U', officer_id: learner.main_officer_id,
+    }).returning('id').executeTakeFirstOrThrow();
+
+    const job = await runDaily(h);
+    expect(job.failedReason).toBeUndefined();
+    const run = await readRun(h.t.db);
+    expect(run).toMatchObject({ status: 'completed', firstSync: false, learnersFailed: 0 });
+    expect(run!.learnersChanged).toBeGreaterThanOrEqual(1);
+
+    const after = await h.t.db.selectFrom('pics.learner_qualification').selectAll().where('id', '=', lq.id).executeTakeFirstOrThrow();
+    expect(after.registration_number).toBe('OF-REG-1'); // D2: both set, OneFile wins
+    if (unitCount.length === 0) expect([after.total_elements, after.elements_done]).toEqual([80, 20]); // D1
+    expect(h.sim.state.learningAims.get(aimId)?.CertificateAppliedDate).toBe('2026-11-02T00:00:00.000Z'); // D3 pushed
+    const held = await h.t.db.selectFrom('pics.review').selectAll().where('id', '=', uploaded[0]!.id).executeTakeFirstOrThrow();
+    expect(held).toMatchObject({ attended: 'Y', actual_date: '2026-11-20', trainee_signed_date: '2026-11-21' }); // D6
+    const created = await h.t.db.selectFrom('pics.review').selectAll().where('learner_id', '=', learnerId).where('planned_date', '=', '2027-02-01').execute();
+    expect(created).toHaveLength(1); // D6: a new OneFile review becomes a PICS review
+    expect(created[0]).toMatchObject({ attended: 'U', actual_date: null, planned_time: '10:00:00' });
+    const pushedReview = await h.t.db.selectFrom('pics.review').select('onefile_system_id').where('id', '=', newReview.id).executeTakeFirstOrThrow();
+    expect(h.sim.state.reviews.get(pushedReview.onefile_system_id!)?.LearnerID).toBe(learner.onefile_id); // D5
+
+    const history = await learnerHistory(h.t.db, learnerId);
+    const fields = history.filter((a) => a.run_id === run!.id).map((a) => `${a.direction}:${a.table_name}.${a.field}`);
+    expect(fields).toEqual(expect.arrayContaining([
+      'to_pics:learner_qualification.registration_number', 'to_eportfolio:learner_qualification.CertificateAppliedDate',
+      'to_pics:review.attended', 'to_eportfolio:review.onefile_system_id',
+    ]));
+
+    // Idempotence: the same data again makes no writes on either side.
+    h.sim.resetStats();
+    const again = await runDaily(h);
+    expect(again.failedReason).toBeUndefined();
+    expect(oneFileWrites(h)).toBe(0);
+    const third = await readRun(h.t.db);
+    expect(third).toMatchObject({ learnersChanged: 0, learnersFailed: 0 });
+    expect(h.sim.duplicates()).toMatchObject({ total: 0 });
+  }, 180_000);
+
+  it('Refresh with OneFile runs the same sync for one learner on demand', async () => {
+    const learnerId = learnerIds.L0003!;
+    const lq = await h.t.db.selectFrom('pics.learner_qualification').selectAll()
+      .where('learner_id', '=', learnerId).where('onefile_learning_aim_id', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+    h.sim.seed({ learningAims: [{ ID: lq.onefile_learning_aim_id!, CertificateReceivedDate: '2026-11-15T00:00:00.000Z' }] });
+    const { jobId } = await h.producer.enqueueLearnerSync(learnerId);
+    const job = await h.waitForJob(h.producer.queues[QUEUE.dailySync], jobId);
+    expect(job.failedReason).toBeUndefined();
+    expect(job.returnvalue).toMatchObject({ status: 'completed', toPics: 1 });
+    const after = await h.t.db.selectFrom('pics.learner_qualification').select('certificate_received_date').where('id', '=', lq.id).executeTakeFirstOrThrow();
+    expect(after.certificate_received_date).toBe('2026-11-15'); // D4
+    const run = await readRun(h.t.db, job.returnvalue.runId);
+    expect(run).toMatchObject({ kind: 'on_demand', learnersSynced: 1, learnersChanged: 1 });
+  }, 60_000);
+});
