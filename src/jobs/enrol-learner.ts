@@ -1,10 +1,7 @@
-import { UnrecoverableError } from 'bullmq';
 import type { Deps } from '../deps.js';
-import { INTEGRATION_DISABLED, resolveActiveEPortfolio } from '../eportfolio/active.js';
+import { INTEGRATION_DISABLED } from '../eportfolio/active.js';
 import { EnrolInvalidError } from '../eportfolio/errors.js';
-import { decideEnrol } from '../eportfolio/onefile/enrol-input.js';
-import { executeOneFileEnrol } from '../eportfolio/onefile/enrol.js';
-import type { OneFileClientFactory } from '../onefile/client.js';
+import { activeEPortfolio, type EPortfolioFactories } from '../eportfolio/select.js';
 import { QUEUE } from '../queues/names.js';
 import type { EnrolChoices } from '../rules/enrol-plan.js';
 import { recordEnrolOutcome, recordEnrolStarted, readEnrolStatus } from '../store/enrol.js';
@@ -19,8 +16,8 @@ function choicesOf(data: EnrolJobData): EnrolChoices {
   };
 }
 
-/** Create in OneFile: the learner upload (E1–E8), crash-safe and never a duplicate. */
-export function enrolLearnerJob(createClient: OneFileClientFactory): JobDefinition {
+/** Create in OneFile (or Smart Assessor): the learner upload, crash-safe and never a duplicate (E1–E8, A2–A4). */
+export function enrolLearnerJob(factories: EPortfolioFactories): JobDefinition {
   return {
     queue: QUEUE.enrol,
     concurrency: (deps) => deps.config.workers.enrolConcurrency,
@@ -31,35 +28,22 @@ export function enrolLearnerJob(createClient: OneFileClientFactory): JobDefiniti
         learnerIdOf: (data) => data.learnerId,
         async handle(ctx) {
           const { learnerId } = ctx.data;
-          const active = await resolveActiveEPortfolio(deps.db);
-          if (active.provider === 'none') return ctx.skip(INTEGRATION_DISABLED);
-          if (active.provider !== 'onefile') {
-            throw new UnrecoverableError('enrolling in Smart Assessor is not supported by this worker yet');
-          }
+          const ePortfolio = await activeEPortfolio(deps.db, factories);
+          if (!ePortfolio) return ctx.skip(INTEGRATION_DISABLED);
           await recordEnrolStarted(deps.db, learnerId, ctx.job.id ?? null);
-          const { decision } = await decideEnrol(deps.db, learnerId, active.settings, choicesOf(ctx.data));
-          if (decision.kind === 'refused') {
-            await recordEnrolOutcome(deps.db, learnerId, { status: 'refused', code: 'already-enrolled', message: decision.reason });
-            throw new EnrolInvalidError([{ field: 'learner', message: decision.reason }], 'refused');
-          }
-          if (decision.kind === 'invalid') {
-            const message = decision.problems.map((p) => p.message).join('; ');
-            await recordEnrolOutcome(deps.db, learnerId, { status: 'failed', code: 'invalid', message, problems: decision.problems });
-            throw new EnrolInvalidError(decision.problems);
-          }
-          const client = createClient(active.settings, { signal: ctx.signal });
           try {
-            const result = await executeOneFileEnrol({ db: deps.db, client, settings: active.settings, logger: ctx.logger }, decision.plan);
-            await recordEnrolOutcome(deps.db, learnerId, { status: 'completed', externalLearnerId: String(result.oneFileLearnerId), notLinked: decision.plan.notLinked });
-            const summary = {
-              oneFileLearnerId: result.oneFileLearnerId, learningAims: Object.keys(result.aims).length, reviews: Object.keys(result.reviews).length,
-              notLinked: decision.plan.notLinked.length, callsMade: client.callsMade(),
-            };
-            ctx.logger.info(summary, 'learner enrolled');
-            return summary;
+            const outcome = await ePortfolio.enrol(learnerId, choicesOf(ctx.data), { signal: ctx.signal, logger: ctx.logger, jobId: ctx.job.id ?? null });
+            await recordEnrolOutcome(deps.db, learnerId, { status: 'completed', externalLearnerId: outcome.externalLearnerId, notLinked: outcome.notLinked });
+            ctx.logger.info({ provider: ePortfolio.provider, ...outcome.summary }, 'learner enrolled');
+            return { provider: ePortfolio.provider, ...outcome.summary };
           } catch (error) {
             if (error instanceof EnrolInvalidError) {
-              await recordEnrolOutcome(deps.db, learnerId, { status: 'failed', code: error.code, message: error.message, problems: error.problems });
+              await recordEnrolOutcome(deps.db, learnerId, {
+                status: error.code === 'refused' ? 'refused' : 'failed',
+                code: error.code === 'refused' ? 'already-enrolled' : error.code,
+                message: error.message,
+                problems: error.problems,
+              });
             }
             throw error;
           }

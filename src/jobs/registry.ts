@@ -14,5 +14,5 @@ export interface JobDefinition {
 
 /** Every queue with its processor: the daemon consumes exactly these. */
 export function jobDefinitions(createClient: OneFileClientFactory): JobDefinition[] {
-  return [enrolLearnerJob(createClient), refreshQualificationLinksJob(createClient), dailySyncJob(createClient)];
+  return [enrolLearnerJob({ oneFile: createClient }), refreshQualificationLinksJob(createClient), dailySyncJob(createClient)];
 }
