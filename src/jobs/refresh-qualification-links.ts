@@ -6,20 +6,14 @@ import type { OneFileStandard } from '../onefile/types.js';
 import { listQualifications } from '../pics/index.js';
 import { QUEUE } from '../queues/names.js';
 import { matchQualifications } from '../rules/qualification-codes.js';
-import { finishLinkRefresh, saveLinkRefresh, startLinkRefresh } from '../store/links.js';
+import { finishLinkRefresh, saveLinkRefresh, startLinkRefresh, type LinkRefreshCounts } from '../store/links.js';
 import { parseRefreshLinksJobData } from './payloads.js';
 import type { JobDefinition } from './registry.js';
 import { createProcessor } from './runner.js';
 
-export interface LinkRefreshSummary {
+export interface LinkRefreshSummary extends LinkRefreshCounts {
   refreshId: number;
   organisationId: number;
-  standardsSeen: number;
-  qualificationsLinked: number;
-  qualificationsNotAvailable: number;
-  linksAdded: number;
-  linksGone: number;
-  callsMade: number;
 }
 
 /** Q1–Q3: read every standard of the OneFile organisation (paged), match codes, record links. */
