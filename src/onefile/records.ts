@@ -113,7 +113,10 @@ export function readReviewSummary(r: RecordReader): OneFileReviewSummary {
 }
 
 export function readPlacement(r: RecordReader): OneFilePlacement {
-  return { id: r.id(), name: r.requiredString('Name'), misId: r.string('MISID') };
+  return {
+    id: r.id(), name: r.requiredString('Name'), misId: r.string('MISID'),
+    address: r.string('Address'), email: r.string('Email'), telephone: r.string('Telephone'), web: r.string('Web'),
+  };
 }
 
 export function readClassroom(r: RecordReader): OneFileClassroom {

@@ -98,6 +98,11 @@ export interface OneFilePlacement {
   id: number;
   name: string;
   misId: string | null;
+  /** Detail fields (GET /Placement/{id}; search rows may lack them). Address is multi-line. */
+  address?: string | null;
+  email?: string | null;
+  telephone?: string | null;
+  web?: string | null;
 }
 
 export interface OneFileClassroom {

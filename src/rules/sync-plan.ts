@@ -1,5 +1,5 @@
-import type { LearnerGraph, LearnerQualificationWithDetails, OfficerRow, OneFileSettings, ReviewRow } from '../pics/types.js';
-import type { OneFileLearningAim, OneFileReview, OneFileUser } from '../onefile/types.js';
+import type { LearnerGraph, LearnerQualificationWithDetails, OfficerRow, OneFileSettings, OrganisationRow, ReviewRow } from '../pics/types.js';
+import type { OneFileLearningAim, OneFilePlacement, OneFileReview, OneFileUser } from '../onefile/types.js';
 import { fromOneFileDate, toOneFileDate, utcToUkLocal } from './dates.js';
 import { reviewUpload, selectReviewsForFirstSync, selectReviewsForUpload, type ReviewUpload } from './enrol-plan.js';
 
@@ -225,6 +225,49 @@ export function reconcileOfficerDemographics(
     } else if (mode === 'pull' && oneFileValue !== null) {
       changes.push({ table: 'officer', rowId: officer.id, field: d.pics, oldValue: picsValue, newValue: oneFileValue.slice(0, 100), direction: 'to_pics', rule: 'D7' });
     }
+  }
+  return { changes, push };
+}
+
+type OrganisationDemographic = { pics: 'name' | 'email' | 'telephone' | 'website'; wire: 'Name' | 'Email' | 'Telephone' | 'Web'; oneFile: 'name' | 'email' | 'telephone' | 'web'; max: number };
+export const ORGANISATION_DEMOGRAPHICS: OrganisationDemographic[] = [
+  { pics: 'name', wire: 'Name', oneFile: 'name', max: 200 },
+  { pics: 'email', wire: 'Email', oneFile: 'email', max: 200 },
+  { pics: 'telephone', wire: 'Telephone', oneFile: 'telephone', max: 200 },
+  { pics: 'website', wire: 'Web', oneFile: 'web', max: 200 },
+];
+
+/** PICS keeps five address lines and a postcode; OneFile one multi-line Address. */
+export function organisationAddress(org: OrganisationRow): string | null {
+  const lines = [org.address1, org.address2, org.address3, org.address4, org.address5, org.postcode].map(normaliseText).filter((l): l is string => l !== null);
+  return lines.length ? lines.join('\n') : null;
+}
+
+/**
+ * D7 for an organisation (the OneFile placement linked by Additional ID). Push sends the address too; a pull
+ * leaves the PICS address lines alone (OneFile's single free-text address cannot be split back reliably).
+ */
+export function reconcileOrganisationDemographics(
+  org: OrganisationRow, placement: OneFilePlacement | null, mode: OneFileSettings['organisationDemographicsMode'],
+): { changes: FieldChange[]; push: Record<string, string> } {
+  const changes: FieldChange[] = [];
+  const push: Record<string, string> = {};
+  if (mode === 'none' || !placement) return { changes, push };
+  for (const d of ORGANISATION_DEMOGRAPHICS) {
+    const picsValue = normaliseText(org[d.pics]);
+    const oneFileValue = normaliseText(placement[d.oneFile]);
+    if (picsValue === oneFileValue) continue;
+    if (mode === 'push' && picsValue !== null) {
+      push[d.wire] = picsValue;
+      changes.push({ table: 'organisation', rowId: org.id, field: d.wire, oldValue: oneFileValue, newValue: picsValue, direction: 'to_eportfolio', rule: 'D7' });
+    } else if (mode === 'pull' && oneFileValue !== null) {
+      changes.push({ table: 'organisation', rowId: org.id, field: d.pics, oldValue: picsValue, newValue: oneFileValue.slice(0, d.max), direction: 'to_pics', rule: 'D7' });
+    }
+  }
+  const address = organisationAddress(org);
+  if (mode === 'push' && address !== null && address !== normaliseText(placement.address)?.replace(/\r\n/g, '\n')) {
+    push.Address = address;
+    changes.push({ table: 'organisation', rowId: org.id, field: 'Address', oldValue: placement.address ?? null, newValue: address, direction: 'to_eportfolio', rule: 'D7' });
   }
   return { changes, push };
 }

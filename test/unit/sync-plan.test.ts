@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { OneFileLearningAim, OneFileReview, OneFileUser } from '../../src/onefile/types.js';
 import {
-  isEmptyPlan, planSync, reconcileLearnerDemographics, reconcileOfficerDemographics, type SyncInput,
+  isEmptyPlan, planSync, reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics, type SyncInput,
 } from '../../src/rules/sync-plan.js';
 import { graph, learnerQualification, officer, review, settings } from '../helpers/builders.js';
 
@@ -229,5 +229,26 @@ describe('D11 the first sync', () => {
     const plan = planSync({ ...withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7, registration_number: 'P' }), aim(7, { registrationDate: '2026-01-01' })), firstSync: true });
     expect(plan.picsChanges.map((c) => c.field)).toEqual(['registration_date']);
     expect(plan.aimPushes[0]?.patch).toEqual({ RegistrationNumber: 'P' });
+  });
+});
+
+describe('D7 organisation demographics', () => {
+  const org = {
+    id: 7, ident: 'E0007', name: 'Acme Ltd', email: 'hr@acme.example', telephone: '0161 000', website: null, address1: '1 Road',
+    address2: 'Town', address3: null, address4: null, address5: null, postcode: 'M1 1AA', edrs_number: null, additional_id: '18928',
+  };
+  const placement = { id: 18928, name: 'ACME Limited', misId: null, address: null, email: 'hr@acme.example', telephone: null, web: 'https://acme.example' };
+
+  it('none: nothing', () => {
+    expect(reconcileOrganisationDemographics(org, placement, 'none')).toEqual({ changes: [], push: {} });
+  });
+
+  it('push: PICS name, phone and address go to the OneFile placement', () => {
+    expect(reconcileOrganisationDemographics(org, placement, 'push').push).toEqual({ Name: 'Acme Ltd', Telephone: '0161 000', Address: '1 Road\nTown\nM1 1AA' });
+  });
+
+  it('pull: OneFile values fill PICS, never blanking a PICS value', () => {
+    const { changes } = reconcileOrganisationDemographics(org, placement, 'pull');
+    expect(changes.map((c) => [c.field, c.newValue])).toEqual([['name', 'ACME Limited'], ['website', 'https://acme.example']]);
   });
 });

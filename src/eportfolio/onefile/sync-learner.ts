@@ -3,10 +3,10 @@ import type { DB } from '../../db/types.js';
 import type { OneFileLearningAim, OneFileReview, OneFileReviewSummary, OneFileUser } from '../../onefile/types.js';
 import {
   insertReview, loadLearnerGraph, officersByOtherSystemIds, setReviewOneFileId, updateLearner, updateLearnerQualification,
-  updateOfficer, updateReview, type LearnerGraph, type OfficerRow,
+  updateOfficer, updateOrganisation, updateReview, type LearnerGraph, type OfficerRow,
 } from '../../pics/index.js';
 import { choosePlacement, selectReviewsForFirstSync, selectReviewsForUpload, type OfficerUpload } from '../../rules/enrol-plan.js';
-import { planSync, reconcileOfficerDemographics, type FieldChange, type SyncPlan } from '../../rules/sync-plan.js';
+import { planSync, reconcileOfficerDemographics, reconcileOrganisationDemographics, type FieldChange, type SyncPlan } from '../../rules/sync-plan.js';
 import { recordAudit } from '../../store/audit.js';
 import { cacheReviews, claimEntityForRun, readLearnerPushed, readReviewCache, recordLearnerPushed } from '../../store/sync-state.js';
 import { collect, resolveOfficer, resolvePlacement, type OneFileCtx } from './enrol.js';
@@ -100,6 +100,21 @@ async function syncOfficerDemographics(ctx: SyncLearnerContext, graph: LearnerGr
     if (toPics.length) await updateOfficer(ctx.db, officer.id, Object.fromEntries(toPics.map((c) => [c.field, c.newValue])));
     changes.push(...officerChanges);
   }
+  return changes;
+}
+
+/** D7 for the learner's employer organisation linked to a OneFile placement, once per run. */
+async function syncOrganisationDemographics(ctx: SyncLearnerContext, graph: LearnerGraph): Promise<FieldChange[]> {
+  const mode = ctx.settings.organisationDemographicsMode;
+  const org = choosePlacement(graph.placements)?.organisation;
+  const placementId = org ? oneFileIdOf(org.additional_id) : null;
+  if (mode === 'none' || !org || placementId === null) return [];
+  if (ctx.runId !== null && !(await claimEntityForRun(ctx.db, 'organisation', org.id, ctx.runId))) return [];
+  const placement = await ctx.client.getPlacement(placementId);
+  const { changes, push } = reconcileOrganisationDemographics(org, placement, mode);
+  if (Object.keys(push).length) await ctx.client.updatePlacement(placementId, push);
+  const toPics = changes.filter((c) => c.direction === 'to_pics');
+  if (toPics.length) await updateOrganisation(ctx.db, org.id, Object.fromEntries(toPics.map((c) => [c.field, c.newValue])));
   return changes;
 }
 
@@ -206,7 +221,7 @@ export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: num
     pushed.push({ table: 'review', rowId: upload.reviewId, field: 'onefile_system_id', oldValue: null, newValue: reviewId, direction: 'to_eportfolio', rule: ctx.firstSync ? 'D11' : 'D5' });
   }
 
-  const officerChanges = await syncOfficerDemographics(ctx, graph);
+  const officerChanges = [...(await syncOfficerDemographics(ctx, graph)), ...(await syncOrganisationDemographics(ctx, graph))];
   await recordAudit(db, audit, [...pushed, ...officerChanges]);
   const toPics = plan.picsChanges.length + plan.newPicsReviews.length + officerChanges.filter((c) => c.direction === 'to_pics').length;
   const toEPortfolio = pushed.length + officerChanges.filter((c) => c.direction === 'to_eportfolio').length;
