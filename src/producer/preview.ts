@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/types.js';
+import { resolveActiveEPortfolio } from '../eportfolio/active.js';
+import { decideEnrol } from '../eportfolio/onefile/enrol-input.js';
+import type { EnrolChoices, EnrolDecision } from '../rules/enrol-plan.js';
+
+export interface EnrolPreviewView {
+  provider: 'onefile' | 'smartassessor' | 'none';
+  /** The plan (what would be sent, in order), a refusal, or every problem to fix; nothing is written anywhere. */
+  decision: EnrolDecision | null;
+}
+
+/** The friendly form of E8 for PICSWeb's enrol window: what would be sent, and what is missing. */
+export async function previewEnrol(db: Kysely<DB>, learnerId: number, choices: EnrolChoices = {}): Promise<EnrolPreviewView> {
+  const active = await resolveActiveEPortfolio(db);
+  if (active.provider !== 'onefile') return { provider: active.provider, decision: null };
+  const { decision } = await decideEnrol(db, learnerId, active.settings, choices);
+  return { provider: 'onefile', decision };
+}

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
+import { seedDemoPics } from '../../src/demo/seed-pics.js';
+import { previewEnrol } from '../../src/producer/preview.js';
+import { registerDailySchedule, ScheduleError, validateDailySchedule, DAILY_SCHEDULER_ID } from '../../src/queues/schedule.js';
+import { findLearnerByIdent } from '../../src/pics/index.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
+import { createTestRedis, type TestRedis } from '../helpers/redis.js';
+
+describe('daily schedule', () => {
+  it.each(['0 2 * * *', '30 7 * * *', '0 21 * * 1-5'])('accepts %s', (pattern) => {
+    expect(() => validateDailySchedule(pattern, new Date('2026-11-23T00:00:00Z'))).not.toThrow();
+  });
+
+  it.each([
+    ['0 7 * * *', /07:00 UK time, inside OneFile's 07:00–07:30 release window/],
+    ['15 7 * * *', /07:15/],
+    ['*/10 * * * *', /07:00/],
+    ['not a cron', /not a valid cron pattern/],
+  ])('refuses %s', (pattern, message) => {
+    expect(() => validateDailySchedule(pattern)).toThrow(ScheduleError);
+    expect(() => validateDailySchedule(pattern)).toThrow(message);
+  });
+
+  it('reads the pattern in UK time all year: 06:15 stays 06:15 across BST', () => {
+    expect(() => validateDailySchedule('15 6 * * *', new Date('2026-03-01T00:00:00Z'))).not.toThrow();
+  });
+
+  describe('registration', () => {
+    let t: TestDatabase;
+    let r: TestRedis;
+    let queue: Queue;
+    beforeAll(async () => {
+      t = await createTestDatabase();
+      r = createTestRedis();
+      queue = new Queue('daily-sync-per-learner', { connection: { url: TEST_REDIS_URL }, prefix: r.prefix });
+    });
+    afterAll(async () => {
+      await queue.close();
+      await r.cleanup();
+      await t.drop();
+    });
+
+    it('registers one cron scheduler in Europe/London however many workers start at once, and updates it in place', async () => {
+      const outcomes = await Promise.all([1, 2, 3, 4].map(() => registerDailySchedule(t.db, queue, '0 2 * * *')));
+      expect(outcomes).toContain('registered');
+      const schedulers = await queue.getJobSchedulers();
+      expect(schedulers).toHaveLength(1);
+      expect(schedulers[0]).toMatchObject({ key: DAILY_SCHEDULER_ID, pattern: '0 2 * * *', tz: 'Europe/London' });
+      await registerDailySchedule(t.db, queue, '30 1 * * *');
+      const updated = await queue.getJobSchedulers();
+      expect(updated.map((s) => s.pattern)).toEqual(['30 1 * * *']);
+      expect(await queue.getDelayedCount()).toBe(1); // one next run, not one per registration
+    });
+  });
+});
+
+describe('enrol preview (E8, no ePortfolio write)', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await seedDemoPics(t.db, { today: '2026-11-23' });
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('shows what would be sent for a valid learner', async () => {
+    const learner = await findLearnerByIdent(t.db, 'L0002');
+    const view = await previewEnrol(t.db, learner!.id);
+    expect(view.provider).toBe('onefile');
+    expect(view.decision).toMatchObject({ kind: 'plan', plan: { learnerIdent: 'L0002', learner: { MISID: 'L0002', Role: 1 } } });
+  });
+
+  it('lists every problem for an invalid learner, and answers for an unknown one', async () => {
+    const learner = await findLearnerByIdent(t.db, 'L0013');
+    expect((await previewEnrol(t.db, learner!.id)).decision).toEqual({
+      kind: 'invalid', problems: [{ field: 'main_officer_id', message: 'learner L0013 has no main officer' }],
+    });
+    expect((await previewEnrol(t.db, 999_999)).decision).toMatchObject({ kind: 'invalid', problems: [{ message: 'learner #999999 does not exist in PICS' }] });
+  });
+});
