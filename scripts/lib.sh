@@ -61,8 +61,10 @@ ensure_redis() {
 ensure_dependencies() {
   local stamp=node_modules/.package-lock.json
   if [ ! -d node_modules ] || [ package-lock.json -nt "$stamp" ]; then
-    log "installing npm dependencies (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    log "installing npm dependencies from package-lock.json"
+    # npm 11 writes lock files without other platforms' optional binaries (@swc/core-*, …) and `npm ci` then
+    # refuses them as out of sync; `npm install --no-save` installs the locked versions and changes nothing.
+    npm ci --no-audit --no-fund --loglevel=silent 2>/dev/null || npm install --no-save --no-audit --no-fund --loglevel=error
   fi
 }
 
