@@ -49,7 +49,7 @@ describe('OneFile client against the simulator', () => {
     // Placements
     const placementId = await client.createPlacement({ OrganisationID: ORG, Name: 'Acme Widgets', MISID: 'E9001' });
     expect(placementId).toBeGreaterThan(0);
-    expect(await client.getPlacement(placementId)).toEqual({ id: placementId, name: 'Acme Widgets', misId: 'E9001' });
+    expect(await client.getPlacement(placementId)).toMatchObject({ id: placementId, name: 'Acme Widgets', misId: 'E9001' });
     await client.updatePlacement(placementId, { Name: 'Acme Widgets Ltd' });
     const placements = await client.searchPlacements(ORG).all();
     expect(placements).toContainEqual({ id: placementId, name: 'Acme Widgets Ltd', misId: 'E9001' });

@@ -54,7 +54,7 @@ describe('lenient reading of documented variants', () => {
       ID: 5, ScheduledFor: '2026-07-01T10:00:00+01:00', StartedOn: null, VisitID: null,
     })), readReview);
     expect(review).toMatchObject({ id: 5, scheduledFor: '2026-07-01T09:00:00.000Z', startedOn: null, visitId: null });
-    expect(objectBody('GET /Placement/{id}', answer('{"ID":1,"Name":"Acme","Active":"true"}'), readPlacement)).toEqual({ id: 1, name: 'Acme', misId: null });
+    expect(objectBody('GET /Placement/{id}', answer('{"ID":1,"Name":"Acme","Active":"true"}'), readPlacement)).toEqual({ id: 1, name: 'Acme', misId: null, address: null, email: null, telephone: null, web: null });
   });
 
   it('search pages: 204 or [] are no rows; full learning-aim rows are recognised', () => {
