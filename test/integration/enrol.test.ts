@@ -5,6 +5,7 @@ import { jobIds } from '../../src/queues/job-options.js';
 import { readQualificationLinks } from '../../src/producer/qualifications.js';
 import { DEMO_CUSTOMER_TOKEN } from '../../src/demo/catalogue.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { differences } from '../helpers/compare.js';
 
 describe('refresh-qualification-links and enrol-learner against the simulator', () => {
   let h: Harness;
@@ -85,6 +86,7 @@ describe('refresh-qualification-links and enrol-learner against the simulator', 
       jobIds.enrol(await h.producer.resolveLearnerIdent('L0007')),
     ).sort());
     expect(h.sim.duplicates()).toMatchObject({ total: 0 });
+    expect(await differences(h.t.db, h.sim)).toEqual([]); // PICS and OneFile agree field by field
     const enrolled = await h.t.db.selectFrom('pics.learner').select(sql<number>`count(*)`.as('n')).where('onefile_id', 'is not', null).executeTakeFirstOrThrow();
     expect(Number(enrolled.n)).toBe(learners.length - 3);
     const sessionKeys = (await h.redis.redis.keys(`${h.redis.prefix}*session*`)).filter((k) => !k.includes('lock'));
