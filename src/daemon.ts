@@ -1,10 +1,14 @@
 import { Worker } from 'bullmq';
 import type { Config } from './config/load.js';
 import { checkPostgres, checkRedis, createDeps, type Deps } from './deps.js';
+import { dashboardPlugin } from './http/dashboard.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
 import { EXPONENTIAL_JITTER_BACKOFF, exponentialJitterBackoff } from './jobs/error-policy.js';
 import { jobDefinitions } from './jobs/registry.js';
 import type { Logger } from './logging/logger.js';
+import { withRequestMetrics } from './metrics/client-factory.js';
+import { createMetrics, type WorkerMetrics } from './metrics/metrics.js';
+import { metricsRoute } from './metrics/route.js';
 import type { OneFileClientFactory } from './onefile/client.js';
 import { createOneFileClientFactory } from './onefile/factory.js';
 import { startupTasks } from './startup.js';
@@ -14,6 +18,7 @@ export interface Daemon {
   http: HttpServer;
   workers: Worker[];
   createClient: OneFileClientFactory;
+  metrics: WorkerMetrics;
   /** Bounded graceful shutdown; resolves once every connection is closed. */
   stop(reason: string): Promise<void>;
 }
@@ -28,8 +33,14 @@ export interface DaemonOptions {
 const sleep = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
 export async function startDaemon(config: Readonly<Config>, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
-  const deps = createDeps(config, logger);
-  const createClient = createOneFileClientFactory({ redis: deps.redis, config, logger });
+  const base = createDeps(config, logger);
+  const metrics = createMetrics({ queues: Object.values(base.queues), logger });
+  const deps: Deps = { ...base, metrics };
+  // Every client the jobs make reports its requests, and the shared budget its waits, to /metrics.
+  const clients = createOneFileClientFactory({ redis: deps.redis, config, logger, onWait: (ms) => metrics.limiterWait(ms) });
+  metrics.watchBudget(() => clients.budget.stats());
+  const createClient = withRequestMetrics(clients, metrics);
+  const dashboard = dashboardPlugin({ queues: Object.values(deps.queues), config: config.dashboard, logger });
   const backoff = exponentialJitterBackoff();
   const definitions = options.workers === false ? [] : jobDefinitions(createClient);
   const workers = definitions.map((definition) => {
@@ -56,6 +67,7 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
       const stopped = workers.filter((w) => !w.isRunning() && !w.closing);
       return stopped.length ? `${stopped.length} worker(s) stopped running` : null;
     },
+    plugins: [metricsRoute(metrics.registry), ...(dashboard ? [dashboard] : [])],
   });
   logger.info({ http: http.url, queues: definitions.map((d) => d.queue) }, 'daemon started');
   if (options.startupTasks !== false) {
@@ -81,5 +93,5 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
     })();
     return stopping;
   };
-  return { deps, http, workers, createClient, stop };
+  return { deps, http, workers, createClient, metrics, stop };
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Config } from './config/load.js';
 import { createDb, type Database } from './db/connect.js';
 import type { Logger } from './logging/logger.js';
+import type { JobMetrics } from './metrics/job-metrics.js';
 import { createRedis } from './redis.js';
 import { closeQueues, createQueues, type Queues } from './queues/queues.js';
 
@@ -15,6 +16,8 @@ export interface Deps {
   redis: Redis;
   /** Producer handles on every queue (the daily parent adds its children through these). */
   queues: Queues;
+  /** Job outcome and duration metrics; absent in tools that run no /metrics (CLI, producer). */
+  metrics?: JobMetrics;
   close(): Promise<void>;
 }
 

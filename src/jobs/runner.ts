@@ -1,6 +1,7 @@
 import { DelayedError, RateLimitError, UnrecoverableError, WaitingChildrenError, type Job, type Processor } from 'bullmq';
 import type { Deps } from '../deps.js';
 import { jobLogger, type Logger } from '../logging/logger.js';
+import type { JobRunOutcome } from '../metrics/job-metrics.js';
 import { recordJobOutcome, type JobOutcome } from '../store/job-outcomes.js';
 import { jobActionFor } from './error-policy.js';
 import { InvalidJobDataError } from './payloads.js';
@@ -41,6 +42,9 @@ const CONTROL_FLOW = [DelayedError, WaitingChildrenError, RateLimitError];
 export function createProcessor<T, R>(deps: Deps, spec: ProcessorSpec<T, R>): Processor {
   return async (job, token, signal) => {
     const abort = signal ?? new AbortController().signal;
+    const started = performance.now();
+    const measure = (outcome: JobRunOutcome, result?: unknown) =>
+      deps.metrics?.jobRun({ queue: spec.queue, name: job.name, outcome, seconds: (performance.now() - started) / 1000, result });
     let data: T;
     try {
       data = spec.parse(job.data);
@@ -48,6 +52,7 @@ export function createProcessor<T, R>(deps: Deps, spec: ProcessorSpec<T, R>): Pr
       const reason = error instanceof InvalidJobDataError ? error.message : `job data invalid: ${String(error)}`;
       deps.logger.error({ queue: spec.queue, jobId: job.id }, reason);
       await recordJobOutcome(deps.db, { queue: spec.queue, jobId: job.id ?? '?', outcome: 'failed', reason });
+      measure('failed');
       throw new UnrecoverableError(reason);
     }
     const learnerId = spec.learnerIdOf?.(data);
@@ -68,17 +73,23 @@ export function createProcessor<T, R>(deps: Deps, spec: ProcessorSpec<T, R>): Pr
       const result = await spec.handle(ctx);
       await record(skipped ? 'skipped' : 'completed', skipped);
       logger.info({ outcome: skipped ? 'skipped' : 'completed', ...(skipped ? { reason: skipped } : {}) }, 'job finished');
+      measure(skipped ? 'skipped' : 'completed', result);
       return result;
     } catch (error) {
-      if (CONTROL_FLOW.some((type) => error instanceof type)) throw error;
+      if (CONTROL_FLOW.some((type) => error instanceof type)) {
+        measure(error instanceof WaitingChildrenError ? 'waiting-children' : 'delayed');
+        throw error;
+      }
       const action = jobActionFor(error, job);
       if (action.kind === 'wait') {
         logger.warn({ delayMs: action.delayMs, reason: action.reason }, 'job waits');
         await job.moveToDelayed(Date.now() + action.delayMs, token);
+        measure('delayed');
         throw new DelayedError(action.reason);
       }
       const final = action.kind === 'fail-permanently' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       logger.error({ err: error, action: action.kind, final }, 'job failed');
+      measure(final ? 'failed' : 'retried');
       if (final) {
         await record('failed', action.reason);
         await spec.onFinalFailure?.(ctx, action.reason).catch((e: unknown) => logger.error({ err: e }, 'onFinalFailure failed'));

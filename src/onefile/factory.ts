@@ -31,9 +31,11 @@ export interface OneFileClientFactoryDeps {
   redis: Redis;
   config: Readonly<Pick<Config, 'redis' | 'onefile'>>;
   logger?: Logger;
+  /** Each completed budget wait (metrics: onefile_limiter_wait_seconds). */
+  onWait?: (waitMs: number, customerKey: string) => void;
 }
 
-export function createOneFileClientFactory({ redis, config, logger }: OneFileClientFactoryDeps): OneFileClientFactory {
+export function createOneFileClientFactory({ redis, config, logger, onWait }: OneFileClientFactoryDeps): OneFileClientFactory {
   const { onefile } = config;
   const keyPrefix = `${config.redis.prefix}:onefile:`;
   const budget = createCallBudget({
@@ -45,6 +47,7 @@ export function createOneFileClientFactory({ redis, config, logger }: OneFileCli
     maxWaitMs: onefile.maxWaitMs,
     penaltyMs: onefile.penaltyMs,
     ...(logger ? { logger } : {}),
+    ...(onWait ? { onWait } : {}),
   });
   const sessions = createSessionStore({
     redis,

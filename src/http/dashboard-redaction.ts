@@ -1,0 +1,78 @@
+/*
+ * What the queue dashboard may show of a job: ids and outcomes, never personal data or a secret. Job data
+ * carry ids only already (SPEC), so these are a second line of defence: an allow-list for data and return
+ * values, and a scrubber for the free text BullMQ keeps (failure reasons, stack traces), which can quote
+ * what a user typed into PICS (an invalid email, an NI number) or what OneFile echoed back.
+ */
+
+export const REDACTED = '[redacted]';
+
+/** Job-data keys that hold ids or enums (src/jobs/payloads.ts); anything else is hidden. */
+const DATA_KEYS = new Set(['learnerId', 'runId', 'organisationId', 'pathways', 'reason', 'step', 'afterId']);
+
+/** Return-value keys whose string values are outcomes, not data. */
+const OUTCOME_STRING_KEYS = new Set(['status', 'kind', 'outcome', 'skipped']);
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function dashboardData(data: unknown): unknown {
+  if (!isPlainObject(data)) return data === undefined || data === null ? data : REDACTED;
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => {
+    if (!DATA_KEYS.has(key)) return [key, REDACTED];
+    if (key === 'pathways') return [key, isPlainObject(value) ? onlyNumbers(value) : REDACTED];
+    return [key, typeof value === 'number' || (typeof value === 'string' && /^[a-z-]{1,20}$/.test(value)) ? value : REDACTED];
+  }));
+}
+
+function onlyNumbers(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [/^\d+$/.test(k) ? k : REDACTED, typeof v === 'number' ? v : REDACTED]));
+}
+
+/** Counts, flags, dates and outcome words survive; any other string (a reason, a name) is hidden. */
+export function dashboardReturnValue(value: unknown, key = ''): unknown {
+  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    if (OUTCOME_STRING_KEYS.has(key) && value.length <= 40 && !looksPersonal(value)) return value;
+    return ISO_DATE.test(value) ? value : REDACTED;
+  }
+  if (Array.isArray(value)) return { count: value.length };
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, dashboardReturnValue(v, k)]));
+  return REDACTED;
+}
+
+const EMAIL = /[^\s"'<>()[\]{},;:]+@[^\s"'<>()[\]{},;:]+\.[^\s"'<>()[\]{},;:]+/g;
+const NI_NUMBER = /\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi;
+const DATE_OF_BIRTH = /(date of birth|DOB)\s*:?\s*\S+/gi;
+const QUOTED_AFTER_FIELD = /((?:email|NI number|name|telephone|mobile|phone|postcode|address)[^"'\n]{0,20})(["'])[^"'\n]*\2/gi;
+
+function looksPersonal(text: string): boolean {
+  return new RegExp(EMAIL.source).test(text) || new RegExp(NI_NUMBER.source, 'i').test(text);
+}
+
+/** Masks personal values in free text while keeping the sentence (and so the reason) readable. */
+export function scrubText(text: string): string {
+  return text
+    .replace(QUOTED_AFTER_FIELD, (_m, field: string, quote: string) => `${field}${quote}${REDACTED}${quote}`)
+    .replace(EMAIL, REDACTED)
+    .replace(NI_NUMBER, REDACTED)
+    .replace(DATE_OF_BIRTH, (_m, label: string) => `${label} ${REDACTED}`);
+}
+
+const FREE_TEXT_KEYS = new Set(['failedReason', 'stacktrace', 'deferredFailure', 'logs']);
+
+/** Walks a dashboard API answer and scrubs every free-text field BullMQ stores with a job. */
+export function scrubDashboardBody(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(scrubDashboardBody);
+  if (!isPlainObject(body)) return body;
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => {
+    if (FREE_TEXT_KEYS.has(key)) {
+      if (typeof value === 'string') return [key, scrubText(value)];
+      if (Array.isArray(value)) return [key, value.map((line) => (typeof line === 'string' ? scrubText(line) : scrubDashboardBody(line)))];
+    }
+    return [key, scrubDashboardBody(value)];
+  }));
+}

@@ -1,0 +1,87 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import fastifyBasicAuth from '@fastify/basic-auth';
+import type { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/load.js';
+import type { Logger } from '../logging/logger.js';
+import { dashboardData, dashboardReturnValue, scrubDashboardBody, scrubText } from './dashboard-redaction.js';
+
+/*
+ * The queue dashboard (bull-board) at /admin/queues, over every queue. bull-board has no auth of its own
+ * (anchors §3.1), so the whole subtree — page, static files and API — sits behind basic auth with the
+ * credentials from config. readOnlyMode makes every write endpoint answer 405 (allowRetries alone only hides
+ * buttons). Formatters and an after-hook keep it to ids and outcomes (dashboard-redaction.ts).
+ */
+
+export const DASHBOARD_PATH = '/admin/queues';
+
+export interface DashboardOptions {
+  queues: Queue[];
+  config: Readonly<Config['dashboard']>;
+  logger: Logger;
+}
+
+/** Equal-length digests, so the comparison takes the same time whatever the guess (and its length). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function adapterFor(queue: Queue, readOnly: boolean): BullMQAdapter {
+  const adapter = new BullMQAdapter(queue, { readOnlyMode: readOnly, allowRetries: !readOnly });
+  adapter.setFormatter('data', dashboardData);
+  adapter.setFormatter('returnValue', (value: unknown) => dashboardReturnValue(value));
+  adapter.setFormatter('name', (job: { name?: string; data?: { learnerId?: unknown } }) => {
+    const learner = typeof job.data?.learnerId === 'number' ? ` · learner #${job.data.learnerId}` : '';
+    return `${job.name ?? ''}${learner}`;
+  });
+  return adapter;
+}
+
+/** The route plugin, or null when dashboard.password is empty (dashboard disabled). */
+export function dashboardPlugin({ queues, config, logger }: DashboardOptions): ((app: FastifyInstance) => Promise<void>) | null {
+  if (config.password === '') {
+    logger.info('dashboard disabled (dashboard.password is empty)');
+    return null;
+  }
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(DASHBOARD_PATH);
+  createBullBoard({
+    queues: queues.map((queue) => adapterFor(queue, config.readOnly)),
+    serverAdapter,
+    options: {
+      uiConfig: { boardTitle: 'PICS ⇄ OneFile' },
+      handlerHooks: {
+        // failedReason, stack traces and job logs are free text bull-board cannot format: scrub them here.
+        after: (context, result) => ({
+          ...result,
+          body: (context.route.endsWith('/logs') && Array.isArray(result.body)
+            ? result.body.map((line: unknown) => (typeof line === 'string' ? scrubText(line) : line))
+            : scrubDashboardBody(result.body)) as typeof result.body,
+        }),
+      },
+    },
+  });
+
+  return async (app) => {
+    // An encapsulated scope: the auth hook covers the dashboard and nothing else (/healthz, /metrics stay open).
+    await app.register(async (scope) => {
+      await scope.register(fastifyBasicAuth, {
+        authenticate: { realm: 'pics-onefile-worker' },
+        async validate(username, password) {
+          // Both compared, always: no early return that would time the user name apart from the password.
+          const userOk = sameSecret(username, config.username);
+          const passwordOk = sameSecret(password, config.password);
+          if (!(userOk && passwordOk)) return new Error('dashboard credentials refused');
+          return undefined;
+        },
+      });
+      scope.addHook('onRequest', scope.basicAuth);
+      await scope.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+    });
+    logger.info({ path: DASHBOARD_PATH, readOnly: config.readOnly, queues: queues.map((q) => q.name) }, 'dashboard mounted');
+  };
+}
