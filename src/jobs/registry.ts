@@ -2,6 +2,7 @@ import type { Processor } from 'bullmq';
 import type { Deps } from '../deps.js';
 import type { OneFileClientFactory } from '../onefile/client.js';
 import type { QueueName } from '../queues/names.js';
+import { withConnectionTest } from './connection-test.js';
 import { dailySyncJob } from './daily-sync.js';
 import { enrolLearnerJob } from './enrol-learner.js';
 import { refreshQualificationLinksJob } from './refresh-qualification-links.js';
@@ -14,5 +15,5 @@ export interface JobDefinition {
 
 /** Every queue with its processor: the daemon consumes exactly these. */
 export function jobDefinitions(createClient: OneFileClientFactory): JobDefinition[] {
-  return [enrolLearnerJob({ oneFile: createClient }), refreshQualificationLinksJob(createClient), dailySyncJob(createClient)];
+  return [enrolLearnerJob({ oneFile: createClient }), withConnectionTest(refreshQualificationLinksJob(createClient), createClient), dailySyncJob(createClient)];
 }

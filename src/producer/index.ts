@@ -26,6 +26,8 @@ export interface Producer {
   queues: Queues;
   enqueueEnrol(learnerId: number, choices?: EnrolChoices): Promise<Enqueued>;
   enqueueRefreshLinks(reason?: 'user' | 'startup' | 'cli'): Promise<Enqueued>;
+  /** Connection Test: log in, read the customer, record the result in pics.onefile_settings. */
+  enqueueConnectionTest(reason?: 'user' | 'cli'): Promise<Enqueued>;
   /** Refresh with OneFile: the per-learner sync, ahead of the daily batch. */
   enqueueLearnerSync(learnerId: number): Promise<Enqueued>;
   /** Runs the daily sync now (the schedule does this every night). */
@@ -60,6 +62,9 @@ export function createProducer(options: { redisUrl: string; prefix: string; db: 
     },
     enqueueRefreshLinks(reason = 'user') {
       return add('refreshLinks', JOB_NAME.refreshLinks, { reason }, jobIds.refreshLinks());
+    },
+    enqueueConnectionTest(reason = 'user') {
+      return add('refreshLinks', JOB_NAME.connectionTest, { reason }, jobIds.connectionTest());
     },
     async enqueueLearnerSync(learnerId) {
       const learner = await findLearnerById(db, learnerId);

@@ -22,6 +22,7 @@ export const DAILY_CHILD_PRIORITY = 100;
 export const jobIds = {
   enrol: (learnerId: number) => `enrol-${learnerId}`,
   refreshLinks: () => 'refresh-links',
+  connectionTest: () => 'connection-test',
   refreshLearner: (learnerId: number) => `refresh-learner-${learnerId}`,
   dailyChild: (runId: number, learnerId: number) => `dsync-${runId}-${learnerId}`,
   dailyRun: (stamp: string) => `daily-sync-${stamp}`,
@@ -30,6 +31,8 @@ export const jobIds = {
 export const JOB_NAME = {
   enrol: 'enrol-learner',
   refreshLinks: 'refresh-qualification-links',
+  /** Runs on the refresh-qualification-links queue: short, user-triggered, OneFile-only. */
+  connectionTest: 'connection-test',
   syncLearner: 'sync-learner',
   dailyRun: 'daily-sync',
 } as const;
