@@ -41,14 +41,19 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
   metrics.watchBudget(() => clients.budget.stats());
   const createClient = withRequestMetrics(clients, metrics);
   const dashboard = dashboardPlugin({ queues: Object.values(deps.queues), config: config.dashboard, logger });
-  const backoff = exponentialJitterBackoff();
+  const backoff = exponentialJitterBackoff({ baseMs: config.workers.retryBackoffMs });
   const definitions = options.workers === false ? [] : jobDefinitions(createClient);
   const workers = definitions.map((definition) => {
     const worker = new Worker(definition.queue, definition.createProcessor(deps), {
       connection: { url: config.redis.url, maxRetriesPerRequest: null },
       prefix: config.redis.prefix,
       concurrency: definition.concurrency(deps),
-      settings: { backoffStrategy: (attemptsMade, type) => (type === EXPONENTIAL_JITTER_BACKOFF ? backoff(attemptsMade) : 5_000) },
+      // A killed process's jobs come back after its locks expire, found by the next stalled-job check.
+      lockDuration: config.workers.lockDurationMs,
+      stalledInterval: config.workers.stalledIntervalMs,
+      settings: {
+        backoffStrategy: (attemptsMade, type) => (type === EXPONENTIAL_JITTER_BACKOFF ? backoff(attemptsMade) : config.workers.retryBackoffMs),
+      },
       autorun: true,
     });
     worker.on('error', (error) => logger.error({ err: error, queue: definition.queue }, 'worker error'));

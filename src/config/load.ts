@@ -10,7 +10,10 @@ export interface Config {
   postgres: { url: string; poolSize: number };
   http: { host: string; port: number };
   log: { level: string; pretty: boolean };
-  workers: { enrolConcurrency: number; refreshLinksConcurrency: number; dailySyncConcurrency: number };
+  workers: {
+    enrolConcurrency: number; refreshLinksConcurrency: number; dailySyncConcurrency: number;
+    lockDurationMs: number; stalledIntervalMs: number; retryBackoffMs: number;
+  };
   onefile: {
     callsPerMinute: number; headroom: number; burst: number; maxWaitMs: number; penaltyMs: number;
     timeoutMs: number; baseUrlOverride: string;

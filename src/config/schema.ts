@@ -95,6 +95,18 @@ export const configSchema = {
     dailySyncConcurrency: {
       doc: 'Concurrent daily-sync-per-learner jobs per process.', format: positiveInt, default: 8, env: 'DAILY_SYNC_CONCURRENCY',
     },
+    lockDurationMs: {
+      doc: "How long a running job's lock lasts between renewals (BullMQ lockDuration); a process that dies leaves its jobs locked this long.",
+      format: positiveInt, default: 30_000, env: 'WORKER_LOCK_DURATION_MS',
+    },
+    stalledIntervalMs: {
+      doc: 'How often each process looks for jobs whose lock expired (a crashed process) and puts them back in the queue (BullMQ stalledInterval).',
+      format: positiveInt, default: 30_000, env: 'WORKER_STALLED_INTERVAL_MS',
+    },
+    retryBackoffMs: {
+      doc: 'Delay before the first retry of a failed job; it doubles with each attempt (half of it random), up to 10 minutes.',
+      format: positiveInt, default: 5_000, env: 'RETRY_BACKOFF_MS',
+    },
   },
   onefile: {
     callsPerMinute: {
