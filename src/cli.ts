@@ -6,6 +6,12 @@ import { migrateToLatest } from './db/migrate.js';
 import { seedDemoPics } from './demo/seed-pics.js';
 import { generateLearners } from './demo/pics-generator.js';
 import { seedCatalogue, resetDemoData } from './demo/seed-pics.js';
+import { registerConnectionTest } from './cli/connection-test.js';
+import { registerEnqueue } from './cli/enqueue.js';
+import { registerPreview } from './cli/preview.js';
+import { registerReports } from './cli/report.js';
+import { registerRetry } from './cli/retry.js';
+import { registerStatus } from './cli/status.js';
 
 // One CLI for operators and developers. Each command loads and validates config itself, so `config` works even
 // when the rest of the configuration is broken.
@@ -94,6 +100,14 @@ program
       await db.destroy();
     }
   });
+
+// Operator commands (src/cli/*): each validates config, opens what it needs, closes it, and exits non-zero on failure.
+registerEnqueue(program);
+registerPreview(program);
+registerStatus(program);
+registerReports(program);
+registerRetry(program);
+registerConnectionTest(program);
 
 const configCommand = program.command('config').description('show the configuration');
 configCommand

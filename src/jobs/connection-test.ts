@@ -2,11 +2,10 @@ import type { Processor } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
 import type { Deps } from '../deps.js';
-import { BudgetWaitAbortedError, BudgetWaitTooLongError } from '../limiter/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { oneFileBaseUrl } from '../onefile/base-url.js';
 import type { OneFileClientFactory } from '../onefile/client.js';
-import { OneFileRateLimitedError } from '../onefile/errors.js';
+import { OneFileError, OneFileRateLimitedError } from '../onefile/errors.js';
 import { readOneFileSettings, recordConnectionTest } from '../pics/index.js';
 import { JOB_NAME } from '../queues/job-options.js';
 import { QUEUE } from '../queues/names.js';
@@ -51,9 +50,13 @@ export function apiVersionOf(baseUrl: string): string {
   return match ? match[1]!.toLowerCase() : 'unknown';
 }
 
-/** A pause, not a verdict: the caller waits and tries again rather than recording "not connected". */
-function isWait(error: unknown): boolean {
-  return error instanceof OneFileRateLimitedError || error instanceof BudgetWaitTooLongError || error instanceof BudgetWaitAbortedError;
+/**
+ * Only what OneFile answered (or failed to answer) is a verdict on the connection. A 429 or a busy budget is
+ * a pause (the caller waits and tries again), and a local failure (Redis, a bug) says nothing about OneFile:
+ * neither may record "not connected".
+ */
+function isVerdict(error: unknown): boolean {
+  return error instanceof OneFileError && !(error instanceof OneFileRateLimitedError);
 }
 
 export async function testOneFileConnection(ctx: ConnectionTestContext): Promise<ConnectionTestResult> {
@@ -77,7 +80,7 @@ export async function testOneFileConnection(ctx: ConnectionTestContext): Promise
       ok: true, version: apiVersionOf(baseUrl), customerId: customer.id, customerName: customer.name, reason: null, callsMade: client.callsMade(),
     });
   } catch (error) {
-    if (isWait(error)) throw error;
+    if (!isVerdict(error)) throw error;
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return finish({ ok: false, version: null, customerId: null, customerName: null, reason, callsMade: client.callsMade() });
   }

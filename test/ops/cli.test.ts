@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { DEMO_CUSTOMER_TOKEN } from '../../src/demo/catalogue.js';
+import { QUEUE } from '../../src/queues/names.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The compiled CLI, as an operator runs it, against this file's database, Redis prefix and simulator. */
+function cli(h: Harness, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.resolve('dist/src/cli.js'), ...args], {
+      env: {
+        PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: h.t.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: h.redis.prefix,
+        ONEFILE_BASE_URL: h.sim.baseUrl, ...env,
+      },
+      timeout: 30_000,
+    }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const json = (run: Run) => JSON.parse(run.stdout) as Record<string, unknown>;
+
+describe('CLI (node dist/src/cli.js) against a real database, Redis and the simulator', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  }, 60_000);
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('status: counts per queue and state (table and --json), no run yet', async () => {
+    const table = await cli(h, ['status']);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    for (const name of Object.values(QUEUE)) expect(table.stdout).toMatch(new RegExp(`^  ${name}\\s+0\\s+0`, 'm'));
+    expect(table.stdout).toContain('Last daily run\n  none yet');
+    const status = json(await cli(h, ['status', '--json']));
+    expect(Object.keys(status.queues as object).sort()).toEqual(Object.values(QUEUE).sort());
+    expect((status.queues as Record<string, Record<string, number>>)[QUEUE.enrol]).toEqual({
+      waiting: 0, prioritized: 0, active: 0, delayed: 0, 'waiting-children': 0, completed: 0, failed: 0,
+    });
+    expect(status).toMatchObject({ lastRun: null, connection: { ok: null } });
+  });
+
+  it('connection-test: runs directly, prints the result and records it', async () => {
+    const run = await cli(h, ['connection-test']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/OneFile connection: connected/);
+    expect(run.stdout).toMatch(/API version: +v2\.1/);
+    expect(run.stdout).not.toContain(DEMO_CUSTOMER_TOKEN);
+    const row = await h.t.db.selectFrom('pics.onefile_settings').select(['connection_ok', 'connection_version']).executeTakeFirstOrThrow();
+    expect(row).toEqual({ connection_ok: true, connection_version: 'v2.1' });
+  });
+
+  it('preview: what enrol would send (exit 0), or every problem (exit 1); no OneFile call', async () => {
+    h.sim.resetStats();
+    const ok = await cli(h, ['preview', 'L0002']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/learner L0002 \(#\d+\) is ready to enrol/);
+    expect(ok.stdout).toMatch(/MISID: +L0002/);
+    const bad = await cli(h, ['preview', 'L0007', '--json']);
+    expect(bad.code).toBe(1);
+    expect(json(bad)).toMatchObject({ ident: 'L0007', kind: 'invalid', problems: [{ field: 'email', message: 'learner L0007 has no email' }] });
+    expect(h.sim.stats().byEndpoint).toEqual({});
+  });
+
+  it('enqueue refresh-links, enqueue enrol (with a pathway), enrol-status and report learner', async () => {
+    const links = json(await cli(h, ['enqueue', 'refresh-links', '--json']));
+    await h.waitForJob(h.producer.queues[QUEUE.refreshLinks], String(links.jobId));
+    const enrol = await cli(h, ['enqueue', 'enrol', 'L0002', '--pathway', '3=41301', '--json']);
+    expect(enrol.code).toBe(0);
+    const enqueued = json(enrol);
+    expect(enqueued).toMatchObject({ jobId: `enrol-${String(enqueued.learnerId)}`, queued: true });
+    const job = await h.waitForJob(h.producer.queues[QUEUE.enrol], String(enqueued.jobId));
+    expect(job.data).toEqual({ learnerId: enqueued.learnerId, pathways: { 3: 41301 } });
+    expect(job.failedReason).toBeUndefined();
+
+    const status = json(await cli(h, ['enrol-status', 'L0002', '--json']));
+    expect(status).toMatchObject({ ident: 'L0002', enrol: { status: 'completed', externalLearnerId: expect.any(String) } });
+    const report = await cli(h, ['report', 'learner', 'L0002']);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/enrol: +completed \(OneFile id \d+\)/);
+    expect(report.stdout).toMatch(/enrol-learner +enrol-\d+ +completed/);
+    // A second enrol is refused before anything is queued (E7), with a message and exit 1.
+    const again = await cli(h, ['enqueue', 'enrol', 'L0002']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already has OneFile id \d+: link by hand/);
+  });
+
+  it('enqueue sync, then sync-all; report run shows the last daily run', async () => {
+    const sync = json(await cli(h, ['enqueue', 'sync', 'L0002', '--json']));
+    expect((await h.waitForJob(h.producer.queues[QUEUE.dailySync], String(sync.jobId))).failedReason).toBeUndefined();
+    const all = json(await cli(h, ['enqueue', 'sync-all', '--json']));
+    expect((await h.waitForJob(h.producer.queues[QUEUE.dailySync], String(all.jobId))).failedReason).toBeUndefined();
+    const report = json(await cli(h, ['report', 'run', '--json']));
+    expect(report).toMatchObject({ run: { kind: 'daily', status: 'completed', learnersSynced: 1, learnersFailed: 0 }, failed: [] });
+    const status = json(await cli(h, ['status', '--json']));
+    expect(status).toMatchObject({ lastRun: { kind: 'daily', status: 'completed' }, lastSynchronisedAt: expect.any(String) });
+  });
+
+  it('retry-failed: puts failed jobs back to waiting, per queue', async () => {
+    const enrol = json(await cli(h, ['enqueue', 'enrol', 'L0007', '--json']));
+    await h.waitForJob(h.producer.queues[QUEUE.enrol], String(enrol.jobId));
+    const retried = await cli(h, ['retry-failed', QUEUE.enrol, '--json']);
+    expect(retried.code).toBe(0);
+    expect(json(retried)).toEqual({ retried: { [QUEUE.enrol]: 1 } });
+    // It runs again and fails again (still no email): proof it was retried, not just counted.
+    const job = await h.waitForJob(h.producer.queues[QUEUE.enrol], String(enrol.jobId));
+    expect(job.attemptsMade).toBeGreaterThanOrEqual(1);
+    expect(job.failedReason).toContain('has no email');
+  });
+
+  it('fails with a clear message and a non-zero exit code', async () => {
+    const unknown = await cli(h, ['enqueue', 'sync', 'L9999']);
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toBe('no learner with ident "L9999" in PICS\n');
+    const badQueue = await cli(h, ['retry-failed', 'nope']);
+    expect(badQueue.code).toBe(2);
+    expect(badQueue.stderr).toMatch(/unknown queue "nope"/);
+    const badConfig = await cli(h, ['status'], { ONEFILE_HEADROOM: '3' });
+    expect(badConfig.code).toBe(78);
+    expect(badConfig.stderr).toMatch(/onefile\.headroom/);
+    const badPathway = await cli(h, ['enqueue', 'enrol', 'L0003', '--pathway', 'three']);
+    expect(badPathway.code).toBe(1);
+    expect(badPathway.stderr).toMatch(/<qualificationId>=<standardId>/);
+    const started = Date.now();
+    const noRedis = await cli(h, ['status'], { REDIS_URL: 'redis://:hunter2secret@127.0.0.1:1' });
+    expect(noRedis.code).toBe(1);
+    expect(noRedis.stderr).toMatch(/^Redis \(redis\.url\) is unreachable: connect ECONNREFUSED/);
+    expect(noRedis.stderr).not.toContain('hunter2secret');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
