@@ -6,6 +6,10 @@ import { resolveOptions, type SimulatorOptions } from './options.js';
 import type { SeedInput } from './seed.js';
 import { API_PREFIX, buildServer } from './server.js';
 import { Simulator } from './simulator.js';
+import type { SaDuplicateReport } from './smartassessor/duplicates.js';
+import type { SaSeedInput } from './smartassessor/seed.js';
+import { SA_PATH } from './smartassessor/service.js';
+import type { SaRequestLogEntry, SaState } from './smartassessor/state.js';
 import type { SimState } from './state.js';
 import type { StatsSnapshot } from './stats.js';
 
@@ -14,6 +18,20 @@ export type { FaultUpdate, FaultSettings, BadAnswerRule, BadAnswerKind, Latency 
 export type { SeedInput } from './seed.js';
 export type { StatsSnapshot } from './stats.js';
 export type { DuplicateReport } from './duplicates.js';
+export type { SaDuplicateReport, SaRequestLogEntry, SaSeedInput };
+
+/** The simulated Smart Assessor (SOAP 1.2) on the same server: same faults (`SOAP <operation>`) and stats. */
+export interface SmartAssessorSimHandle {
+  /** e.g. `http://127.0.0.1:41234/smartassessor`: what pics.smartassessor_settings.base_url points at; WSDL at `?wsdl`. */
+  url: string;
+  state: SaState;
+  /** Every SOAP call received, oldest first, with the envelope (ApiKey redacted) and the parsed record. */
+  requests(): SaRequestLogEntry[];
+  clearRequests(): void;
+  duplicates(): SaDuplicateReport;
+  seed(input: 'demo' | SaSeedInput): Record<string, number>;
+  reset(seed?: 'demo' | 'empty' | SaSeedInput): void;
+}
 
 /** A running simulator, for tests and benchmarks in the same process. */
 export interface SimulatorHandle {
@@ -32,6 +50,7 @@ export interface SimulatorHandle {
   /** Adds or merges records (see SeedInput), or the demo data. */
   seed(input: 'demo' | SeedInput): Record<string, number>;
   duplicates(): DuplicateReport;
+  smartAssessor: SmartAssessorSimHandle;
   /** Back to the start-up state (or to `seed`), with sessions, budgets, faults and stats cleared. */
   reset(seed?: 'demo' | 'empty' | SeedInput): void;
   close(): Promise<void>;
@@ -56,6 +75,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setFaults: (update) => sim.setFaults(update),
     seed: (input) => sim.seed(input),
     duplicates: () => sim.duplicates(),
+    smartAssessor: {
+      url: origin + SA_PATH,
+      state: sim.smartAssessor.state,
+      requests: () => [...sim.smartAssessor.state.requests],
+      clearRequests: () => void (sim.smartAssessor.state.requests.length = 0),
+      duplicates: () => sim.smartAssessor.duplicates(),
+      seed: (input) => sim.smartAssessor.seed(input),
+      reset: (seed) => sim.smartAssessor.reset(seed),
+    },
     reset: (seed) => sim.reset(seed),
     close: () => app.close(),
   };

@@ -7,6 +7,8 @@ import { ApiError } from './errors.js';
 import { message } from './result.js';
 import { label } from './routes.js';
 import type { Simulator } from './simulator.js';
+import { registerSmartAssessorAdmin } from './smartassessor/admin.js';
+import { registerSmartAssessor } from './smartassessor/endpoint.js';
 
 export const API_PREFIX = '/api/v2.1';
 
@@ -43,6 +45,8 @@ export function buildServer(sim: Simulator): FastifyInstance {
     });
   }
   registerAdmin(app, sim);
+  registerSmartAssessor(app, sim);
+  registerSmartAssessorAdmin(app, sim);
 
   app.setNotFoundHandler((req, reply) => {
     const r = message(404, `No resource matches ${req.method} ${req.url}.`);

@@ -6,6 +6,7 @@ import type { ResolvedOptions } from './options.js';
 import { WindowLimiter } from './rate-limit.js';
 import { applySeed, type SeedInput } from './seed.js';
 import { SessionStore } from './sessions.js';
+import { SmartAssessorSim } from './smartassessor/service.js';
 import { SimState, aimView } from './state.js';
 import { Stats } from './stats.js';
 
@@ -16,6 +17,8 @@ export class Simulator {
   readonly sessions: SessionStore;
   readonly stats = new Stats();
   readonly faults = new FaultEngine();
+  /** The Smart Assessor SOAP endpoint's records (the second ePortfolio), behind the same faults and stats. */
+  readonly smartAssessor: SmartAssessorSim;
   private readonly limiters = new Map<number, WindowLimiter>();
 
   constructor(readonly options: ResolvedOptions) {
@@ -25,6 +28,7 @@ export class Simulator {
     this.state = new SimState(() => this.clock.nowIso());
     this.sessions = new SessionStore(this.clock, options.sessionTtlMs, options.singleSession);
     this.seed(options.seed);
+    this.smartAssessor = new SmartAssessorSim(options.seed === 'demo' ? 'demo' : 'empty');
     if (options.faults) this.setFaults(options.faults);
   }
 
@@ -60,6 +64,7 @@ export class Simulator {
     this.stats.reset();
     this.faults.reset();
     this.seed(seed);
+    this.smartAssessor.reset(seed === 'demo' ? 'demo' : 'empty');
   }
 
   /** Every record, in the shape a seed takes (so a dump can be seeded back). */
