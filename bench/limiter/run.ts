@@ -106,7 +106,8 @@ async function runCell(sim: SimulatorHandle, redis: Redis, strategy: Strategy, p
   sim.reset();
   if (latency) sim.setFaults({ latency: { kind: 'uniform', minMs: real(latency[0]), maxMs: real(latency[1]) } });
   const redisPrefix = `bench-limiter-${runId}:${strategy}-${procs}:`;
-  const capMs = warmupMs + ONE_MINUTE * (minutes + 12);
+  // Room for 20 on-demand samples even when each one sits out one or more 60 s pauses.
+  const capMs = warmupMs + ONE_MINUTE * (minutes + 30);
   // The variant without a bound shows what the bound buys: bulk callers then simply queue (FIFO) however long.
   const bulkMaxWait = real(strategy === 'ours-fifo' ? 600_000 : bulkWaitOneFileMs);
   // On-demand timings are asked for while the budget is saturated: with 4 and more processes.
