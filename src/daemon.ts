@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Config } from './config/load.js';
 import { checkPostgres, checkRedis, createDeps, type Deps } from './deps.js';
+import { smartAssessorEPortfolioFactory } from './eportfolio/smartassessor/index.js';
 import { dashboardPlugin } from './http/dashboard.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
 import { EXPONENTIAL_JITTER_BACKOFF, exponentialJitterBackoff } from './jobs/error-policy.js';
@@ -42,7 +43,7 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
   const createClient = withRequestMetrics(clients, metrics);
   const dashboard = dashboardPlugin({ queues: Object.values(deps.queues), config: config.dashboard, logger });
   const backoff = exponentialJitterBackoff({ baseMs: config.workers.retryBackoffMs });
-  const definitions = options.workers === false ? [] : jobDefinitions(createClient);
+  const definitions = options.workers === false ? [] : jobDefinitions(createClient, { smartAssessor: smartAssessorEPortfolioFactory() });
   const workers = definitions.map((definition) => {
     const worker = new Worker(definition.queue, definition.createProcessor(deps), {
       connection: { url: config.redis.url, maxRetriesPerRequest: null },

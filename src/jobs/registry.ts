@@ -1,10 +1,12 @@
 import type { Processor } from 'bullmq';
 import type { Deps } from '../deps.js';
+import type { EPortfolioFactories } from '../eportfolio/select.js';
 import type { OneFileClientFactory } from '../onefile/client.js';
 import type { QueueName } from '../queues/names.js';
 import { withConnectionTest } from './connection-test.js';
 import { dailySyncJob } from './daily-sync.js';
 import { enrolLearnerJob } from './enrol-learner.js';
+import { withDirectoryRefresh } from './refresh-directory.js';
 import { refreshQualificationLinksJob } from './refresh-qualification-links.js';
 
 export interface JobDefinition {
@@ -14,6 +16,11 @@ export interface JobDefinition {
 }
 
 /** Every queue with its processor: the daemon consumes exactly these. */
-export function jobDefinitions(createClient: OneFileClientFactory): JobDefinition[] {
-  return [enrolLearnerJob({ oneFile: createClient }), withConnectionTest(refreshQualificationLinksJob(createClient), createClient), dailySyncJob(createClient)];
+export function jobDefinitions(createClient: OneFileClientFactory, ePortfolios: Omit<EPortfolioFactories, 'oneFile'> = {}): JobDefinition[] {
+  const factories: EPortfolioFactories = { oneFile: createClient, ...ePortfolios };
+  return [
+    enrolLearnerJob(factories),
+    withDirectoryRefresh(withConnectionTest(refreshQualificationLinksJob(createClient), createClient), factories),
+    dailySyncJob(createClient),
+  ];
 }

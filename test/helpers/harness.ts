@@ -3,6 +3,7 @@ import type { Job, Queue } from 'bullmq';
 import { loadConfig, type Config } from '../../src/config/load.js';
 import { startDaemon, type Daemon } from '../../src/daemon.js';
 import { seedDemoPics, type SeedOptions } from '../../src/demo/seed-pics.js';
+import { useSmartAssessorInDemo } from '../../src/demo/smartassessor.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/index.js';
@@ -32,6 +33,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   seed?: SeedOptions | false;
   workers?: boolean;
+  /** Run the demo provider on Smart Assessor (the simulator's SOAP endpoint) instead of OneFile. Default false. */
+  smartAssessor?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -39,6 +42,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const redis = createTestRedis();
   const sim = await startSimulator({ seed: 'demo', rateLimit: 6_000, environment: 'practice', ...options.simulator });
   if (options.seed !== false) await seedDemoPics(t.db, { today: new Date().toISOString().slice(0, 10), ...options.seed });
+  if (options.smartAssessor) await useSmartAssessorInDemo(t.db, sim.smartAssessor.url);
   const config = loadConfig({
     env: {
       NODE_ENV: 'test', DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redis.prefix, ONEFILE_BASE_URL: sim.baseUrl,

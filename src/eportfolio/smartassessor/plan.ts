@@ -1,0 +1,178 @@
+import type { LearnerGraph, LearnerRow, OrganisationRow, SmartAssessorSettings } from '../../pics/types.js';
+import { isCalendarDate } from '../../rules/dates.js';
+import { choosePlacement, type EnrolProblem, type NotLinkedQualification } from '../../rules/enrol-plan.js';
+import type { NewEmployer, NewLearner } from '../../smartassessor/types.js';
+
+/*
+ * A2–A4 as one pure function: the learner's PICS graph + the Smart Assessor settings → what an enrol sends,
+ * or the problems a PICS user must fix first (E8's standard). The enrol executes the plan; the preview shows
+ * it. Data is sent once, at enrol (reference §3.3).
+ */
+
+export interface SaEmployerUpload {
+  organisationId: number;
+  placementId: number;
+  /** A4: already linked — the Smart Assessor employer id held in the organisation's Additional ID. */
+  smartAssessorId: number | null;
+  /** What is sent when it has to be created (and what finds it again after a crash). */
+  record: NewEmployer;
+}
+
+export interface SaEnrolPlan {
+  learnerId: number;
+  learnerIdent: string;
+  employer: SaEmployerUpload;
+  /** A2: the main officer, only when it has a Smart Assessor id; null = no officer data is sent at all. */
+  mainOfficer: { officerId: number; smartAssessorId: string } | null;
+  /** A3: the learner record; the employer id is added once it is known. */
+  learner: Omit<NewLearner, 'employerSmartAssessorId'>;
+  /** Qualifications are not sent (A2–A4 send the learner, employer and main officer only). */
+  notLinked: NotLinkedQualification[];
+  /** What the user should know but need not fix (why no officer is sent, settings that cannot apply). */
+  notes: string[];
+}
+
+export type SaEnrolDecision =
+  | { kind: 'plan'; plan: SaEnrolPlan }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'invalid'; problems: EnrolProblem[] };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const NI_NUMBER = /^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$/i;
+
+const trimmed = (value: string | null | undefined): string | undefined => {
+  const t = value?.trim();
+  return t ? t : undefined;
+};
+
+/** Only the fields that have a value: an enrol never sends blanks. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The MIS id stamped on an employer we create: the organisation's ident, else a stable id of our own. */
+export function employerMisId(org: Pick<OrganisationRow, 'id' | 'ident'>): string {
+  return trimmed(org.ident) ?? `PICS-ORG-${org.id}`;
+}
+
+/** A4: name, phone, EDRS number, address (up to four lines), postcode and website. */
+export function employerRecord(org: OrganisationRow): NewEmployer {
+  return defined({
+    misId: employerMisId(org),
+    name: org.name.trim(),
+    telephone: trimmed(org.telephone),
+    edrsNumber: trimmed(org.edrs_number),
+    addressLine1: trimmed(org.address1),
+    addressLine2: trimmed(org.address2),
+    town: trimmed(org.address3),
+    county: trimmed(org.address4),
+    postcode: trimmed(org.postcode)?.toUpperCase(),
+    website: trimmed(org.website),
+  });
+}
+
+/** A3: ident, first name, surname, DOB, ULN, email, address lines, postcode, NI number, phone, mobile. */
+export function learnerRecord(l: LearnerRow, settings: Pick<SmartAssessorSettings, 'sendLearnerWelcomeEmail'>): Omit<NewLearner, 'employerSmartAssessorId'> {
+  return defined({
+    misId: l.ident.trim(),
+    givenNames: l.first_name.trim(),
+    familyName: l.surname.trim(),
+    dateOfBirth: l.birth_date !== null && isCalendarDate(l.birth_date) ? l.birth_date : undefined,
+    uln: trimmed(l.uln),
+    niNumber: trimmed(l.ni_number)?.toUpperCase(),
+    email: trimmed(l.email),
+    telephone: trimmed(l.telephone),
+    mobile: trimmed(l.mobile),
+    addressLine1: trimmed(l.address1),
+    locality: trimmed(l.address2),
+    town: trimmed(l.address3),
+    county: trimmed(l.address4),
+    postcode: trimmed(l.postcode)?.toUpperCase(),
+    sendWelcomeEmail: settings.sendLearnerWelcomeEmail,
+  });
+}
+
+/** A4 "the learner's current placement": E5's choice among the placements not ended before today. */
+export function currentPlacement(graph: Pick<LearnerGraph, 'placements'>, today: string) {
+  return choosePlacement(graph.placements.filter((p) => p.end_date === null || p.end_date >= today));
+}
+
+function employerId(value: string | null): number | null | 'invalid' {
+  const t = trimmed(value);
+  if (t === undefined) return null;
+  const n = Number(t);
+  return Number.isSafeInteger(n) && n > 0 ? n : 'invalid';
+}
+
+export function planSmartAssessorEnrol(input: { graph: LearnerGraph; settings: SmartAssessorSettings; today: string }): SaEnrolDecision {
+  const { graph, settings, today } = input;
+  const l = graph.learner;
+  const who = `learner ${l.ident}`;
+  if (l.smartassessor_id !== null) {
+    return { kind: 'refused', reason: `${who} already has Smart Assessor id ${l.smartassessor_id}: link by hand instead of enrolling again (E7)` };
+  }
+  const problems: EnrolProblem[] = [];
+  const problem = (field: string, message: string) => problems.push({ field, message });
+  const notes: string[] = [];
+
+  if (!trimmed(l.first_name)) problem('first_name', `${who} has no first name`);
+  if (!trimmed(l.surname)) problem('surname', `${who} has no surname`);
+  const email = trimmed(l.email);
+  if (email !== undefined && !EMAIL.test(email)) problem('email', `${who} has an invalid email "${email}"`);
+  // Smart Assessor's welcome email goes to the learner's address: with it switched on, there must be one.
+  if (email === undefined && settings.sendLearnerWelcomeEmail) problem('email', `${who} has no email, and Send Learner Welcome Email is on`);
+  const uln = trimmed(l.uln);
+  if (uln !== undefined && !/^\d{10}$/.test(uln)) problem('uln', `${who} has a ULN that is not 10 digits`);
+  const ni = trimmed(l.ni_number);
+  if (ni !== undefined && !NI_NUMBER.test(ni)) problem('ni_number', `${who} has an invalid NI number "${ni}"`);
+  if (l.birth_date !== null && (!isCalendarDate(l.birth_date) || l.birth_date >= today || l.birth_date < '1900-01-01')) {
+    problem('birth_date', `${who} has an impossible date of birth ${l.birth_date}`);
+  }
+
+  // A4: the employer.
+  const placement = currentPlacement(graph, today);
+  let employer: SaEmployerUpload | null = null;
+  if (!placement) problem('placement', `${who} has no current placement (none, or every placement has ended)`);
+  else if (!placement.organisation) problem('placement', `${who}'s placement #${placement.id} has no organisation`);
+  else {
+    const org = placement.organisation;
+    const label = `organisation ${org.ident ?? `#${org.id}`}`;
+    const id = employerId(org.additional_id);
+    if (!trimmed(org.name)) problem('placement', `${label} has no name`);
+    if (id === 'invalid') problem('organisation.additional_id', `${label} has Additional ID "${org.additional_id}", which is not a Smart Assessor employer id (a whole number)`);
+    employer = { organisationId: org.id, placementId: placement.id, smartAssessorId: id === 'invalid' ? null : id, record: employerRecord(org) };
+  }
+
+  // A2: the main officer only when it has a Smart Assessor id; otherwise nothing about any officer.
+  let mainOfficer: SaEnrolPlan['mainOfficer'] = null;
+  if (l.main_officer_id === null) notes.push(`${who} has no main officer: no officer information is sent`);
+  else {
+    const officer = graph.officers.get(l.main_officer_id);
+    if (!officer) problem('main_officer_id', `${who}'s main officer #${l.main_officer_id} does not exist`);
+    else if (trimmed(officer.other_system_id) === undefined) {
+      notes.push(`main officer ${officer.ident ?? `#${officer.id}`} has no Smart Assessor ID (Other System ID): no officer information is sent; use Look Up Smart Assessor ID to link it`);
+    } else mainOfficer = { officerId: officer.id, smartAssessorId: trimmed(officer.other_system_id)! };
+  }
+
+  if (settings.setStudentIdToLrn) notes.push('Set Student ID to LRN is on, but this PICS database holds no LRN: no Student ID is sent');
+
+  const notLinked: NotLinkedQualification[] = graph.qualifications.map((lq) => ({
+    learnerQualificationId: lq.id,
+    title: lq.qualification?.title ?? `qualification #${lq.qualification_id}`,
+    reason: 'not sent: the Smart Assessor enrol sends the learner, employer and main officer only',
+  }));
+
+  if (problems.length > 0 || !employer) return { kind: 'invalid', problems };
+  return {
+    kind: 'plan',
+    plan: {
+      learnerId: l.id,
+      learnerIdent: l.ident,
+      employer,
+      mainOfficer,
+      learner: { ...learnerRecord(l, settings), ...(mainOfficer ? { assessorSmartAssessorId: mainOfficer.smartAssessorId } : {}) },
+      notLinked,
+      notes,
+    },
+  };
+}

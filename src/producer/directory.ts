@@ -1,0 +1,110 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/types.js';
+import { resolveActiveEPortfolio } from '../eportfolio/active.js';
+import { REFRESH_DIRECTORY_JOB, REFRESH_DIRECTORY_JOB_ID } from '../jobs/refresh-directory.js';
+import { linkOfficer, linkOrganisation } from '../pics/index.js';
+import {
+  findOfficerLink, findOrganisationLink, officersLinkedTo, organisationsLinkedTo, type LinkHolder,
+} from '../pics/links.js';
+import { enqueueUnique, type Enqueued } from '../queues/enqueue.js';
+import { QUEUE, type Queues } from '../queues/queues.js';
+import { findDirectoryEntry, lastDirectoryRefresh, readDirectoryEntries, type DirectoryKind, type DirectoryRow } from '../store/directory.js';
+
+/*
+ * PICSWeb's Look Up Smart Assessor ID / Look Up OneFile ID (A1): refresh the directory, list it for the
+ * picker, and save the chosen id on the officer's Other System ID or the organisation's Additional ID. The
+ * link is a write to PICS only: nothing is sent to the ePortfolio, and no job ever writes it back or over it
+ * afterwards ("if the ID changes in either system it will not be updated in the other").
+ */
+
+export class DirectoryError extends Error {
+  override name = 'DirectoryError';
+  constructor(message: string, readonly code: 'no-integration' | 'unknown-officer' | 'unknown-organisation' | 'unknown-entry' | 'already-linked' | 'invalid-request') {
+    super(message);
+  }
+}
+
+export interface DirectoryEntryView extends DirectoryRow {
+  /** The PICS officers (assessors) or organisations (employers) already holding this id. */
+  linkedTo: Array<Pick<LinkHolder, 'id' | 'ident' | 'name'>>;
+}
+
+export interface DirectoryView {
+  provider: 'onefile' | 'smartassessor' | 'none';
+  kind: DirectoryKind;
+  /** When the directory was last read from the ePortfolio; null = never (enqueue a refresh). */
+  refreshedAt: Date | null;
+  entries: DirectoryEntryView[];
+}
+
+const KINDS: readonly DirectoryKind[] = ['assessor', 'employer'];
+
+/** The picker's list: every assessor (or employer) of the enabled ePortfolio, by name. */
+export async function readDirectory(
+  db: Kysely<DB>, kind: DirectoryKind, options: { search?: string; includeArchived?: boolean } = {},
+): Promise<DirectoryView> {
+  if (!KINDS.includes(kind)) throw new DirectoryError(`kind must be assessor or employer, got ${JSON.stringify(kind)}`, 'invalid-request');
+  const active = await resolveActiveEPortfolio(db);
+  if (active.provider === 'none') return { provider: 'none', kind, refreshedAt: null, entries: [] };
+  const [rows, refreshedAt] = await Promise.all([readDirectoryEntries(db, active.provider, kind, options), lastDirectoryRefresh(db, active.provider)]);
+  const ids = rows.map((r) => r.externalId);
+  const holders = kind === 'assessor' ? await officersLinkedTo(db, ids) : await organisationsLinkedTo(db, ids);
+  return {
+    provider: active.provider,
+    kind,
+    refreshedAt,
+    entries: rows.map((r) => ({
+      ...r, linkedTo: holders.filter((h) => h.externalId === r.externalId).map(({ id, ident, name }) => ({ id, ident, name })),
+    })),
+  };
+}
+
+/** Reads every assessor and employer from the enabled ePortfolio again (the refresh-directory job). */
+export function enqueueDirectoryRefresh(queues: Queues, reason: 'user' | 'cli' | 'startup' = 'user'): Promise<Enqueued> {
+  return enqueueUnique(queues[QUEUE.refreshLinks], REFRESH_DIRECTORY_JOB, { reason }, REFRESH_DIRECTORY_JOB_ID);
+}
+
+export interface LinkResult {
+  provider: 'onefile' | 'smartassessor';
+  id: number;
+  externalId: string;
+  /** What the field held before the user's choice replaced it. */
+  previous: string | null;
+}
+
+async function chosenEntry(db: Kysely<DB>, kind: DirectoryKind, rawId: string) {
+  const externalId = typeof rawId === 'string' ? rawId.trim() : '';
+  if (externalId === '' || externalId.length > 50) throw new DirectoryError('the chosen id must be 1 to 50 characters', 'invalid-request');
+  const active = await resolveActiveEPortfolio(db);
+  if (active.provider === 'none') throw new DirectoryError('no ePortfolio integration is enabled in PICS', 'no-integration');
+  const entry = await findDirectoryEntry(db, active.provider, kind, externalId);
+  const product = active.provider === 'onefile' ? 'OneFile' : 'Smart Assessor';
+  if (!entry) throw new DirectoryError(`${product} has no ${kind} ${externalId} in the last look-up: refresh the list and choose again`, 'unknown-entry');
+  if (entry.archived) throw new DirectoryError(`${product} ${kind} ${externalId} (${entry.name}) is archived: choose a current one`, 'unknown-entry');
+  return { provider: active.provider, externalId, entry };
+}
+
+function notTakenBy(holders: LinkHolder[], selfId: number, what: string, externalId: string): void {
+  const other = holders.find((h) => h.id !== selfId);
+  if (other) throw new DirectoryError(`${externalId} is already the ${what} of ${other.ident ?? `#${other.id}`} (${other.name}): unlink it there first`, 'already-linked');
+}
+
+/** Look Up … ID → Save on an officer: the chosen assessor's id becomes its Other System ID. */
+export async function linkOfficerToDirectoryEntry(db: Kysely<DB>, officerId: number, chosenId: string): Promise<LinkResult> {
+  const officer = await findOfficerLink(db, officerId);
+  if (!officer) throw new DirectoryError(`officer #${officerId} does not exist in PICS`, 'unknown-officer');
+  const { provider, externalId } = await chosenEntry(db, 'assessor', chosenId);
+  notTakenBy(await officersLinkedTo(db, [externalId]), officerId, 'Other System ID', externalId);
+  if (!(await linkOfficer(db, officerId, externalId))) throw new DirectoryError(`officer #${officerId} does not exist in PICS`, 'unknown-officer');
+  return { provider, id: officerId, externalId, previous: officer.externalId };
+}
+
+/** Look Up … ID → Save on an organisation: the chosen employer's id becomes its Additional ID. */
+export async function linkOrganisationToDirectoryEntry(db: Kysely<DB>, organisationId: number, chosenId: string): Promise<LinkResult> {
+  const organisation = await findOrganisationLink(db, organisationId);
+  if (!organisation) throw new DirectoryError(`organisation #${organisationId} does not exist in PICS`, 'unknown-organisation');
+  const { provider, externalId } = await chosenEntry(db, 'employer', chosenId);
+  notTakenBy(await organisationsLinkedTo(db, [externalId]), organisationId, 'Additional ID', externalId);
+  if (!(await linkOrganisation(db, organisationId, externalId))) throw new DirectoryError(`organisation #${organisationId} does not exist in PICS`, 'unknown-organisation');
+  return { provider, id: organisationId, externalId, previous: organisation.externalId };
+}
