@@ -40,12 +40,12 @@ pids+=($!)
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:${HTTP_PORT}/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 
 wait_idle() {
-  # Until no job is waiting, active or delayed in any queue.
-  for _ in $(seq 1 150); do
+  # Until no job is waiting or active in any queue (delayed ones are the schedule's next run, or retries).
+  for _ in $(seq 1 120); do
     busy=$(cli status --json 2>/dev/null | node -e '
       let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
         try { const j = JSON.parse(s); let n = 0;
-          for (const c of Object.values(j.queues ?? {})) n += (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) + (c["waiting-children"] ?? 0);
+          for (const c of Object.values(j.queues ?? {})) n += (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0) + (c["waiting-children"] ?? 0);
           console.log(n); } catch { console.log(1); } });')
     [ "$busy" = "0" ] && return 0
     sleep 0.4
