@@ -15,7 +15,7 @@ export interface Config {
     lockDurationMs: number; stalledIntervalMs: number; retryBackoffMs: number;
   };
   onefile: {
-    callsPerMinute: number; headroom: number; burst: number; maxWaitMs: number; penaltyMs: number;
+    callsPerMinute: number; headroom: number; burst: number; maxWaitMs: number; bulkMaxWaitMs: number; penaltyMs: number;
     timeoutMs: number; baseUrlOverride: string;
   };
   shutdown: { graceMs: number };

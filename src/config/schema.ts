@@ -121,6 +121,10 @@ export const configSchema = {
       doc: 'Longest a job waits for a budget slot while holding a worker slot; longer waits delay the job instead.',
       format: 'nat', default: 30_000, env: 'ONEFILE_MAX_WAIT_MS',
     },
+    bulkMaxWaitMs: {
+      doc: 'The same bound for the daily sync\'s children: short, so the shared line stays short and a user\'s Refresh with OneFile is served within seconds (bench/limiter).',
+      format: 'nat', default: 5_000, env: 'ONEFILE_BULK_MAX_WAIT_MS',
+    },
     penaltyMs: {
       doc: 'How far a 429 without Retry-After pushes every process back.', format: 'nat', default: 60_000, env: 'ONEFILE_PENALTY_MS',
     },
