@@ -55,8 +55,10 @@ describe('logs of a full enrol and sync carry no secret and no personal data', (
       expect(line).not.toContain(learner.email!);
       expect(line).not.toContain(`${learner.first_name} ${learner.surname}`);
     }
-    // Nor do the metrics or the job records in Redis.
+    // Nor do the metrics (which count the learner's sync, unlabelled by learner) or the job records in Redis.
     const metrics = await fetch(`${daemon.http.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^daily_sync_learners_total\{outcome="(changed|unchanged)"\} 1$/m);
+    expect(metrics).toMatch(new RegExp(`^worker_jobs_total\\{queue="${QUEUE.enrol}",outcome="completed"\\} 1$`, 'm'));
     expect(metrics).not.toContain(DEMO_CUSTOMER_TOKEN);
     for (const key of await h.redis.redis.keys(`${h.redis.prefix}:${QUEUE.enrol}:*`)) {
       if ((await h.redis.redis.type(key)) !== 'hash') continue;
