@@ -26,6 +26,9 @@ async function thrown(fn: () => Promise<unknown>): Promise<Error> {
   throw new Error('expected a failure');
 }
 
+/** Lets answers the simulator is holding back (slow faults) go out, so no timer outlives the file. */
+const settle = () => new Promise((r) => setTimeout(r, 350));
+
 beforeAll(async () => {
   sim = await startSimulator({ seed: 'demo' });
 });
@@ -97,7 +100,7 @@ describe('failures, and what the job does with them', () => {
   it.each([
     ['a 503 Receiver fault', { errors: { rate: 1, statuses: [503], when: 'before' as const } }, /server fault/],
     ['a dropped connection', { drops: { rate: 1, when: 'before' as const } }, /network error|connection lost/],
-    ['an answer slower than the timeout', { slow: { rate: 1, ms: 1_000 } }, /timed out/],
+    ['an answer slower than the timeout', { slow: { rate: 1, ms: 600 } }, /timed out/],
   ])('%s → transient, retried', async (_what, faults, message) => {
     const sa = client();
     await sa.getAllEmployers(); // WSDL in hand: the fault hits the call under test
@@ -106,6 +109,7 @@ describe('failures, and what the job does with them', () => {
     expect(error).toBeInstanceOf(SmartAssessorTransientError);
     expect(error.message).toMatch(message);
     expect(jobActionFor(error, FIRST_RUN).kind).toBe('retry');
+    await settle(); // the simulator finishes holding back a slow answer before the next test
   });
 
   it.each<[BadAnswerKind, string, RegExp]>([
@@ -157,6 +161,7 @@ describe('failures, and what the job does with them', () => {
     const error = await thrown(() => sa.getAllAssessors());
     expect(error).toBeInstanceOf(SmartAssessorTransientError);
     expect(error.message).toContain('cancelled');
+    await settle();
   });
 
   it('no error carries the request: no key, no envelope, no cause', async () => {
