@@ -222,11 +222,11 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
   if (blank(l.first_name)) problem('first_name', `${who} has no first name`);
   if (blank(l.surname)) problem('surname', `${who} has no surname`);
   if (blank(l.email)) problem('email', `${who} has no email`);
-  else if (!EMAIL.test(l.email.trim())) problem('email', `${who} has an invalid email "${l.email.trim()}"`);
+  else if (!EMAIL.test(l.email.trim())) problem('email', `${who} has an email address that is not valid`); // the value is personal data: never in a message
   if (!blank(l.uln) && !/^\d{10}$/.test(l.uln.trim())) problem('uln', `${who} has a ULN that is not 10 digits`);
-  if (!blank(l.ni_number) && !NI_NUMBER.test(l.ni_number.trim())) problem('ni_number', `${who} has an invalid NI number "${l.ni_number.trim()}"`);
+  if (!blank(l.ni_number) && !NI_NUMBER.test(l.ni_number.trim())) problem('ni_number', `${who} has an NI number that is not valid (two letters, six digits, A–D)`);
   if (l.sex !== null && !['M', 'F', '9'].includes(l.sex.trim().toUpperCase())) problem('sex', `${who} has sex "${l.sex}"; OneFile accepts M, F or 9`);
-  if (l.birth_date !== null && (l.birth_date >= today || l.birth_date < '1900-01-01')) problem('birth_date', `${who} has an impossible date of birth ${l.birth_date}`);
+  if (l.birth_date !== null && (l.birth_date >= today || l.birth_date < '1900-01-01')) problem('birth_date', `${who} has an impossible date of birth`);
   if (l.start_date && l.expected_end_date && l.expected_end_date < l.start_date) {
     problem('expected_end_date', `${who} has a planned end date ${l.expected_end_date} before the start date ${l.start_date}`);
   }

@@ -51,13 +51,13 @@ describe('E7 a learner already in OneFile is refused', () => {
 describe('E8 bad input gets a clear answer', () => {
   it.each([
     [{ email: null }, 'learner L0042 has no email'],
-    [{ email: 'not-an-email' }, 'learner L0042 has an invalid email "not-an-email"'],
+    [{ email: 'not-an-email' }, 'learner L0042 has an email address that is not valid'],
     [{ main_officer_id: null }, 'learner L0042 has no main officer'],
     [{ main_officer_id: 99 }, "learner L0042's main officer #99 does not exist"],
     [{ uln: '12345' }, 'learner L0042 has a ULN that is not 10 digits'],
-    [{ ni_number: 'XX12' }, 'learner L0042 has an invalid NI number "XX12"'],
+    [{ ni_number: 'XX12' }, 'learner L0042 has an NI number that is not valid (two letters, six digits, A–D)'],
     [{ sex: 'Q' }, 'learner L0042 has sex "Q"; OneFile accepts M, F or 9'],
-    [{ birth_date: '2099-01-01' }, 'learner L0042 has an impossible date of birth 2099-01-01'],
+    [{ birth_date: '2099-01-01' }, 'learner L0042 has an impossible date of birth'],
     [{ start_date: '2026-05-01', expected_end_date: '2026-01-01' }, 'learner L0042 has a planned end date 2026-01-01 before the start date 2026-05-01'],
     [{ first_name: '  ' }, 'learner L0042 has no first name'],
   ])('%j → %s', (learner, message) => {
