@@ -2,7 +2,7 @@ import { createClientAsync, type Client } from 'soap';
 import { classifySoapError } from './classify.js';
 import { SmartAssessorBadResponseError, SmartAssessorConfigError } from './errors.js';
 import { parseAssessors, parseEmployers, parseLearners, parseNewEmployerId, parseNewLearnerId, parseUpdated } from './parse.js';
-import type { SmartAssessorApi, SmartAssessorClientFactory, SmartAssessorConnection } from './types.js';
+import type { LearnerUpdate, NewEmployer, NewLearner, SmartAssessorApi, SmartAssessorClientFactory, SmartAssessorConnection } from './types.js';
 import { OPERATION, READ_OPERATIONS, requestBody, type OperationName } from './wire.js';
 
 /*
@@ -52,13 +52,13 @@ class SoapSmartAssessorClient implements SmartAssessorApi {
     this.#signal = signal;
   }
 
+  /** SOAP operations called (the WSDL, fetched once per URL and process, is not counted). */
   callsMade(): number {
     return this.#calls;
   }
 
   #soap(): Promise<Client> {
     this.#client ??= (async () => {
-      this.#calls++;
       try {
         const client = await createClientAsync(`${this.#endpoint}?wsdl`, {
           forceSoap12Headers: true,
@@ -105,15 +105,15 @@ class SoapSmartAssessorClient implements SmartAssessorApi {
     return parseLearners(OPERATION.getAllLearners, await this.#call(OPERATION.getAllLearners, {}));
   }
 
-  async insertEmployer(employer: Parameters<SmartAssessorApi['insertEmployer']>[0]) {
+  async insertEmployer(employer: NewEmployer) {
     return parseNewEmployerId(OPERATION.insertEmployer, await this.#call(OPERATION.insertEmployer, requestBody.insertEmployer(employer)));
   }
 
-  async insertLearner(learner: Parameters<SmartAssessorApi['insertLearner']>[0]) {
+  async insertLearner(learner: NewLearner) {
     return parseNewLearnerId(OPERATION.insertLearner, await this.#call(OPERATION.insertLearner, requestBody.insertLearner(learner)));
   }
 
-  async updateLearner(update: Parameters<SmartAssessorApi['updateLearner']>[0]) {
+  async updateLearner(update: LearnerUpdate) {
     parseUpdated(OPERATION.updateLearner, await this.#call(OPERATION.updateLearner, requestBody.updateLearner(update)));
   }
 }
