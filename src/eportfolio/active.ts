@@ -1,3 +1,4 @@
+import { UnrecoverableError } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
 import { readOneFileSettings, readSmartAssessorSettings, type OneFileSettings, type SmartAssessorSettings } from '../pics/index.js';
@@ -5,7 +6,8 @@ import { readOneFileSettings, readSmartAssessorSettings, type OneFileSettings, t
 // A site runs one ePortfolio at a time; which one is decided by the integration enabled in PICS, read at
 // job time so a user can switch without a restart.
 
-export class EPortfolioConfigurationError extends Error {
+/** A configuration a user must fix in PICS: retrying cannot help, so no job retries it. */
+export class EPortfolioConfigurationError extends UnrecoverableError {
   override name = 'EPortfolioConfigurationError';
 }
 

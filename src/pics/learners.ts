@@ -35,11 +35,13 @@ export async function findLearnerByIdent(db: Kysely<DB>, ident: string): Promise
   return row ?? null;
 }
 
-export async function findLearnerById(db: Kysely<DB>, id: number): Promise<(LearnerRef & { onefileId: number | null }) | null> {
+export async function findLearnerById(
+  db: Kysely<DB>, id: number,
+): Promise<(LearnerRef & { onefileId: number | null; smartAssessorId: string | null }) | null> {
   const row = await db
     .selectFrom('pics.learner')
-    .select(['id', 'ident', 'onefile_id'])
+    .select(['id', 'ident', 'onefile_id', 'smartassessor_id'])
     .where('id', '=', id)
     .executeTakeFirst();
-  return row ? { id: row.id, ident: row.ident, onefileId: row.onefile_id } : null;
+  return row ? { id: row.id, ident: row.ident, onefileId: row.onefile_id, smartAssessorId: row.smartassessor_id } : null;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
 import { findLearnerById, findLearnerByIdent } from '../pics/index.js';
+import { resolveActiveEPortfolio } from '../eportfolio/active.js';
 import { readEnrolStatus, recordEnrolRequested, type EnrolStatusView } from '../store/enrol.js';
 import { JOB_NAME, jobIds } from '../queues/job-options.js';
 import { closeQueues, createQueues, QUEUE, type Queues } from '../queues/queues.js';
@@ -48,8 +49,13 @@ export function createProducer(options: { redisUrl: string; prefix: string; db: 
     async enqueueEnrol(learnerId, choices = {}) {
       const learner = await findLearnerById(db, learnerId);
       if (!learner) throw new ProducerError(`learner #${learnerId} does not exist in PICS`, 'unknown-learner');
-      if (learner.onefileId !== null) {
+      // A configuration error (both integrations enabled) is the job's to report, like for every other job.
+      const active = await resolveActiveEPortfolio(db).catch(() => ({ provider: 'unknown' as const }));
+      if (active.provider === 'onefile' && learner.onefileId !== null) {
         throw new ProducerError(`learner ${learner.ident} already has OneFile id ${learner.onefileId}: link by hand instead of enrolling again`, 'already-enrolled');
+      }
+      if (active.provider === 'smartassessor' && learner.smartAssessorId !== null) {
+        throw new ProducerError(`learner ${learner.ident} already has Smart Assessor id ${learner.smartAssessorId}: link by hand instead of enrolling again`, 'already-enrolled');
       }
       const data: EnrolJobData = {
         learnerId,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
 import { resolveActiveEPortfolio } from '../eportfolio/active.js';
 import { decideEnrol } from '../eportfolio/onefile/enrol-input.js';
+import { smartAssessorEPortfolioFactory } from '../eportfolio/smartassessor/index.js';
 import type { EnrolChoices, EnrolDecision } from '../rules/enrol-plan.js';
 
 export interface EnrolPreviewView {
@@ -13,7 +14,12 @@ export interface EnrolPreviewView {
 /** The friendly form of E8 for PICSWeb's enrol window: what would be sent, and what is missing. */
 export async function previewEnrol(db: Kysely<DB>, learnerId: number, choices: EnrolChoices = {}): Promise<EnrolPreviewView> {
   const active = await resolveActiveEPortfolio(db);
-  if (active.provider !== 'onefile') return { provider: active.provider, decision: null };
+  if (active.provider === 'none') return { provider: 'none', decision: null };
+  if (active.provider === 'smartassessor') {
+    // The preview reads PICS only: no Smart Assessor client is needed (or built).
+    const ePortfolio = smartAssessorEPortfolioFactory()(db, active.settings);
+    return { provider: 'smartassessor', decision: (await ePortfolio.previewEnrol(learnerId, choices)).decision as EnrolDecision };
+  }
   const { decision } = await decideEnrol(db, learnerId, active.settings, choices);
   return { provider: 'onefile', decision };
 }

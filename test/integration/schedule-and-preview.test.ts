@@ -3,7 +3,9 @@ import { Queue } from 'bullmq';
 import { seedDemoPics } from '../../src/demo/seed-pics.js';
 import { previewEnrol } from '../../src/producer/preview.js';
 import { registerDailySchedule, ScheduleError, validateDailySchedule, DAILY_SCHEDULER_ID } from '../../src/queues/schedule.js';
-import { findLearnerByIdent } from '../../src/pics/index.js';
+import { findLearnerByIdent, readOneFileSettings } from '../../src/pics/index.js';
+import { decideEnrol } from '../../src/eportfolio/onefile/enrol-input.js';
+import { recordEnrolStep } from '../../src/store/enrol.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
@@ -79,5 +81,15 @@ describe('enrol preview (E8, no ePortfolio write)', () => {
       kind: 'invalid', problems: [{ field: 'main_officer_id', message: 'learner L0013 has no main officer' }],
     });
     expect((await previewEnrol(t.db, 999_999)).decision).toMatchObject({ kind: 'invalid', problems: [{ message: 'learner #999999 does not exist in PICS' }] });
+  });
+
+  it('E7: an enrol whose own learner step is recorded carries on; an id set by hand is refused', async () => {
+    const learner = await findLearnerByIdent(t.db, 'L0004');
+    const settings = (await readOneFileSettings(t.db))!;
+    await t.db.updateTable('pics.learner').set({ onefile_id: 4242 }).where('id', '=', learner!.id).execute();
+    expect((await decideEnrol(t.db, learner!.id, settings, {})).decision.kind).toBe('refused');
+    await recordEnrolStep(t.db, learner!.id, 'learner', '4242');
+    const resumed = await decideEnrol(t.db, learner!.id, settings, {});
+    expect(resumed).toMatchObject({ resuming: true, decision: { kind: 'plan' } });
   });
 });

@@ -69,9 +69,9 @@ describe('A3 learner fields', () => {
 
   it.each<[string, Parameters<typeof graph>[0], string]>([
     ['no first name', { learner: { first_name: ' ' } }, 'has no first name'],
-    ['an invalid email', { learner: { email: 'not-an-email' } }, 'invalid email'],
+    ['an invalid email', { learner: { email: 'not-an-email' } }, 'email address that is not valid'],
     ['a short ULN', { learner: { uln: '12345' } }, 'ULN that is not 10 digits'],
-    ['a bad NI number', { learner: { ni_number: 'XX' } }, 'invalid NI number'],
+    ['a bad NI number', { learner: { ni_number: 'XX' } }, 'NI number that is not valid'],
     ['a date of birth in the future', { learner: { birth_date: '2030-01-01' } }, 'impossible date of birth'],
   ])('%s is a problem to fix first', (_what, g, message) => {
     expect(problems(decide(graph(g))).join('; ')).toContain(message);

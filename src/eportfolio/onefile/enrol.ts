@@ -161,10 +161,11 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
     }
     if (existing.length === 1) logger.warn({ oneFileLearnerId: existing[0]!.id }, 'learner already in OneFile under its MIS value: adopting it instead of creating another');
     oneFileLearnerId = existing[0]?.id ?? (await client.createUser({ ...omitNulls(plan.learner), DefaultAssessorID: mainAssessorId, ClassroomID: classroomId, PlacementID: placementId })).id;
-    await setLearnerOneFileId(db, learnerId, oneFileLearnerId);
-    await recordLearnerPushed(db, learnerId, { defaultAssessorId: mainAssessorId, placementId });
+    // The step first: once PICS holds the id, a retry must know it is finishing its own enrol (not refuse it).
     await mark('learner', oneFileLearnerId);
+    await recordLearnerPushed(db, learnerId, { defaultAssessorId: mainAssessorId, placementId });
   }
+  await setLearnerOneFileId(db, learnerId, oneFileLearnerId);
 
   // E2 learning aims, their fields, and each qualification's lead assessor.
   const aims: Record<number, number> = {};

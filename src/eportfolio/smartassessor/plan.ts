@@ -118,15 +118,15 @@ export function planSmartAssessorEnrol(input: { graph: LearnerGraph; settings: S
   if (!trimmed(l.first_name)) problem('first_name', `${who} has no first name`);
   if (!trimmed(l.surname)) problem('surname', `${who} has no surname`);
   const email = trimmed(l.email);
-  if (email !== undefined && !EMAIL.test(email)) problem('email', `${who} has an invalid email "${email}"`);
+  if (email !== undefined && !EMAIL.test(email)) problem('email', `${who} has an email address that is not valid`); // personal data never goes into a message
   // Smart Assessor's welcome email goes to the learner's address: with it switched on, there must be one.
   if (email === undefined && settings.sendLearnerWelcomeEmail) problem('email', `${who} has no email, and Send Learner Welcome Email is on`);
   const uln = trimmed(l.uln);
   if (uln !== undefined && !/^\d{10}$/.test(uln)) problem('uln', `${who} has a ULN that is not 10 digits`);
   const ni = trimmed(l.ni_number);
-  if (ni !== undefined && !NI_NUMBER.test(ni)) problem('ni_number', `${who} has an invalid NI number "${ni}"`);
+  if (ni !== undefined && !NI_NUMBER.test(ni)) problem('ni_number', `${who} has an NI number that is not valid (two letters, six digits, A–D)`);
   if (l.birth_date !== null && (!isCalendarDate(l.birth_date) || l.birth_date >= today || l.birth_date < '1900-01-01')) {
-    problem('birth_date', `${who} has an impossible date of birth ${l.birth_date}`);
+    problem('birth_date', `${who} has an impossible date of birth`);
   }
 
   // A4: the employer.
