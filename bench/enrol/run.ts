@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Job } from 'bullmq';
@@ -17,8 +18,9 @@ import { BENCH_REDIS_URL, assertLoopback } from '../support/env.js';
 import { openJobs, waitForJob } from '../support/jobs.js';
 import { budgetEnv, callCounts, minimumRealMs, oneFileMinutes, type CallCounts, type TimeScale } from '../support/onefile-time.js';
 import { deleteKeysWithPrefix } from '../support/redis.js';
+import { machineLine, resultsHeader } from '../support/machine.js';
 import { fixed, table } from '../support/table.js';
-import { spawnWorker, stopWorkers, totalsBetween, type WorkerProcess } from '../support/workers.js';
+import { messageCounts, spawnWorker, stopWorkers, totalsBetween, type WorkerProcess } from '../support/workers.js';
 import { checkInterrupted, onInterrupt } from '../support/interrupt.js';
 
 /*
@@ -70,7 +72,14 @@ interface PhaseResult {
   queries: number;
   warnings: number;
   errors: number;
+  messages: Array<[string, number]>;
+  workerStallMs: number;
+  simulatorStallMs: number;
 }
+
+/** The event loop of this process, which serves the simulator. */
+const simulatorLoop = monitorEventLoopDelay({ resolution: 10 });
+simulatorLoop.enable();
 
 interface Context {
   bench: BenchDatabase;
@@ -110,6 +119,7 @@ async function runPhase(ctx: Context, count: number, learnerIds: number[]): Prom
     await refreshLinks(ctx);
     const before = await Promise.all(workers.map((w) => w.snapshot()));
     ctx.sim.resetStats();
+    simulatorLoop.reset();
     const started = Date.now();
     // What PICSWeb does on "Create in OneFile", once per learner.
     for (const learnerId of learnerIds) {
@@ -129,6 +139,7 @@ async function runPhase(ctx: Context, count: number, learnerIds: number[]): Prom
       await sleep(100);
     }
     const stats = ctx.sim.stats();
+    const simulatorStallMs = simulatorLoop.max / 1e6;
     const after = await Promise.all(workers.map((w) => w.snapshot()));
     const jobs = (await Promise.all(learnerIds.map((id) => queue.getJob(jobIds.enrol(id))))).filter((j): j is Job => j !== undefined);
     if (jobs.length !== learnerIds.length) throw new Error(`${learnerIds.length - jobs.length} enrol jobs are missing`);
@@ -141,6 +152,7 @@ async function runPhase(ctx: Context, count: number, learnerIds: number[]): Prom
       retried: jobs.filter((j) => j.attemptsMade > 1 || (j.attemptsStarted ?? 0) > 1).length,
       calls, wallMs: finished - started, minimumMs: minimumRealMs(calls.total, scale), cpuMs: totals.cpuMs, queries: totals.queries,
       warnings: workers.reduce((n, w) => n + w.warnings, 0), errors: workers.reduce((n, w) => n + w.errors, 0),
+      messages: [...messageCounts(workers)].sort((a, b) => b[1] - a[1]), workerStallMs: totals.loopDelayMaxMs, simulatorStallMs,
     };
   } catch (error) {
     for (const w of workers) console.error(`--- ${w.name} (last lines)\n${w.tail.slice(-10).join('\n')}`);
@@ -157,19 +169,20 @@ function report(results: PhaseResult[], duplicates: number, seconds: number): st
       String(r.procs), String(r.learners), String(r.enrolled), String(r.failed.length), String(r.calls.total),
       fixed(r.calls.total / r.enrolled, 2), String(r.calls.rateLimited), fixed(wallMin, 2), fixed(oneFileMinutes(r.minimumMs, scale), 2),
       fixed(r.wallMs / r.minimumMs, 3), fixed(r.enrolled / wallMin, 1), fixed(r.calls.total / wallMin, 1),
-      fixed(r.cpuMs / r.enrolled, 1), fixed(r.queries / r.enrolled, 1),
+      fixed(r.cpuMs / r.enrolled, 1), fixed(r.queries / r.enrolled, 1), `${fixed(r.workerStallMs, 0)} / ${fixed(r.simulatorStallMs, 0)}`,
     ];
   });
   const header = ['processes', 'learners', 'enrolled', 'failed', 'OneFile calls', 'calls per enrol', '429s', 'wall (OneFile min)',
     'minimum (OneFile min)', 'wall ÷ minimum', 'enrols per OneFile min', 'calls per OneFile min', 'worker CPU ms per enrol',
-    'PG statements per enrol'];
+    'PG statements per enrol', 'longest stall ms, workers / simulator'];
   const main = results[0]!;
   const endpoints = main.calls.byEndpoint.map(([e, n]) => [e, String(n), fixed(n / main.enrolled, 2)]);
   const notes = results.flatMap((r) => [
     ...r.failed.slice(0, 5).map((f) => `- FAILED ${f.jobId} (${r.procs} process${r.procs > 1 ? 'es' : ''}): ${f.reason}`),
     ...(r.calls.errors ? [`- ${r.calls.errors} OneFile answers were errors other than 429 (${r.procs} processes)`] : []),
     ...(r.retried ? [`- ${r.retried} enrol jobs ran more than once (retried, or delayed for the budget) (${r.procs} processes)`] : []),
-    `- ${r.procs} process${r.procs > 1 ? 'es' : ''}: ${r.warnings} warning and ${r.errors} error log lines from the workers`,
+    `- ${r.procs} process${r.procs > 1 ? 'es' : ''}: ${r.warnings} warning and ${r.errors} error log lines from the workers`
+      + (r.messages.length ? ` (${r.messages.map(([m, k]) => `"${m}" × ${k}`).join(', ')})` : ''),
   ]);
   return [
     `OneFile limit ${scale.limit} calls in any 60 OneFile s (strict sliding window), budget ${scale.limit} × ${scale.headroom} = `
@@ -193,6 +206,7 @@ function report(results: PhaseResult[], duplicates: number, seconds: number): st
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
+  const machineAtStart = machineLine();
   const prefix = `bench-enrol-${process.pid}`;
   assertLoopback('Redis', BENCH_REDIS_URL);
   const redis = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -237,8 +251,7 @@ async function main(): Promise<void> {
   const text = report(results, duplicates, (performance.now() - startedAt) / 1000);
   console.log(`\n${text}`);
   if (args.out) {
-    writeFileSync(args.out, `# Enrol benchmark: one run\n\nPrinted by \`npm run bench:enrol${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\``
-      + ` on ${new Date().toISOString().slice(0, 10)}.\n\n${text}\n`);
+    writeFileSync(args.out, `${resultsHeader('Enrol benchmark', 'bench:enrol', machineAtStart)}\n${text}\n`);
   }
   if (duplicates !== 0 || results.some((r) => r.failed.length > 0)) process.exitCode = 1;
 }

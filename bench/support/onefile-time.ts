@@ -62,3 +62,14 @@ export function callCounts(stats: StatsSnapshot): CallCounts {
   byEndpoint.sort((a, b) => b[1] - a[1]);
   return { total: stats.total, rateLimited, errors, byEndpoint };
 }
+
+/**
+ * How late (real ms) a call may reach OneFile, relative to the slot the budget gave it, before a strict
+ * 60-second window can see more than the limit: the headroom's worth of calls (limit − budget − burst) at
+ * the budget's pace. A process stalled longer than this (GC, a busy CPU) sends calls reserved for earlier
+ * slots bunched together, and the strict window may answer 429. Compressing time divides it by `speed`.
+ */
+export function stallToleranceMs(s: TimeScale): number {
+  const spare = s.limit - budgetPerMinute(s) - s.burst;
+  return (spare / budgetPerMinute(s)) * (60_000 / s.speed);
+}

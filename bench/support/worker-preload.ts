@@ -2,11 +2,13 @@
  * Loaded into each daemon process a benchmark spawns (`node --import <this> dist/src/main.js`); the daemon
  * itself is unchanged. It
  *  - counts the statements the process sends to PostgreSQL (every pg Client#query call, kysely's included);
- *  - answers the benchmark's {type:'snapshot'} over the IPC channel with that count, process.cpuUsage() and
- *    the resident set size;
+ *  - answers the benchmark's {type:'snapshot'} over the IPC channel with that count, process.cpuUsage(), the
+ *    resident set size and the event-loop delay since the last snapshot (a stalled process sends calls its
+ *    budget slots were reserved for late, bunched together);
  *  - stops the daemon (SIGTERM, its normal graceful shutdown) when the benchmark goes away (IPC channel
  *    closed) or after BENCH_LIFETIME_MS, so no worker outlives its benchmark.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 
 export interface WorkerSnapshot {
@@ -18,9 +20,14 @@ export interface WorkerSnapshot {
   cpuSystemUs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** Event-loop delay since the previous snapshot (ms): the longest, and the 99.9th percentile. */
+  loopDelayMaxMs: number;
+  loopDelayP999Ms: number;
 }
 
 let queries = 0;
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const original = pg.Client.prototype.query;
 pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
   queries += 1;
@@ -37,7 +44,9 @@ if (process.send) {
     const snapshot: WorkerSnapshot = {
       type: 'snapshot', pid: process.pid, queries, cpuUserUs: cpu.user, cpuSystemUs: cpu.system,
       rssBytes: memory.rss, heapUsedBytes: memory.heapUsed,
+      loopDelayMaxMs: loopDelay.max / 1e6, loopDelayP999Ms: loopDelay.percentile(99.9) / 1e6,
     };
+    loopDelay.reset();
     process.send?.(snapshot);
   });
   process.on('disconnect', stop);

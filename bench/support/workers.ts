@@ -20,6 +20,8 @@ export interface WorkerProcess {
   /** Log lines at warn level or above (pino level ≥ 40), counted. */
   warnings: number;
   errors: number;
+  /** Warn and error log lines by message ("msg"). */
+  messages: Map<string, number>;
   /** Resolves with the exit code or signal. */
   exited: Promise<number | string>;
   snapshot(): Promise<WorkerSnapshot>;
@@ -53,7 +55,7 @@ export async function spawnWorker(options: SpawnOptions): Promise<WorkerProcess>
   let onStarted!: () => void;
   const startedPromise = new Promise<void>((resolve) => (onStarted = resolve));
   const worker: WorkerProcess = {
-    name: options.name, child, pid: child.pid, tail, warnings: 0, errors: 0, exited,
+    name: options.name, child, pid: child.pid, tail, warnings: 0, errors: 0, messages: new Map(), exited,
     async snapshot() {
       const reply = once(child, 'message') as Promise<[WorkerSnapshot]>;
       child.send({ type: 'snapshot' });
@@ -69,6 +71,10 @@ export async function spawnWorker(options: SpawnOptions): Promise<WorkerProcess>
       const level = Number(/^\{"level":(\d+)/.exec(line)?.[1] ?? 0);
       if (level >= 50) worker.errors += 1;
       else if (level >= 40) worker.warnings += 1;
+      if (level >= 40) {
+        const msg = /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 80);
+        worker.messages.set(msg, (worker.messages.get(msg) ?? 0) + 1);
+      }
       if (!started && line.includes('"msg":"daemon started"')) {
         started = true;
         onStarted();
@@ -118,6 +124,9 @@ export interface ProcessTotals {
   queries: number;
   cpuMs: number;
   rssMb: number[];
+  /** The longest event-loop stall of any process between the snapshots, and the worst 99.9th percentile (ms). */
+  loopDelayMaxMs: number;
+  loopDelayP999Ms: number;
 }
 
 /** Sums two sets of snapshots of the same processes (after − before): statements and CPU; RSS as read after. */
@@ -130,5 +139,19 @@ export function totalsBetween(before: WorkerSnapshot[], after: WorkerSnapshot[])
     queries += a.queries - b.queries;
     cpuUs += a.cpuUserUs + a.cpuSystemUs - b.cpuUserUs - b.cpuSystemUs;
   }
-  return { queries, cpuMs: cpuUs / 1000, rssMb: after.map((s) => s.rssBytes / 1024 / 1024) };
+  return {
+    queries, cpuMs: cpuUs / 1000, rssMb: after.map((s) => s.rssBytes / 1024 / 1024),
+    loopDelayMaxMs: Math.max(...after.map((s) => s.loopDelayMaxMs)), loopDelayP999Ms: Math.max(...after.map((s) => s.loopDelayP999Ms)),
+  };
+}
+
+/** Warn and error messages of all the workers since `before` (a copy of the counts taken earlier). */
+export function messageCounts(workers: WorkerProcess[]): Map<string, number> {
+  const all = new Map<string, number>();
+  for (const w of workers) for (const [msg, n] of w.messages) all.set(msg, (all.get(msg) ?? 0) + n);
+  return all;
+}
+
+export function messagesSince(now: Map<string, number>, before: Map<string, number>): Array<[string, number]> {
+  return [...now].map(([msg, n]): [string, number] => [msg, n - (before.get(msg) ?? 0)]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
 }
