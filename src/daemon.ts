@@ -52,6 +52,8 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
       // A killed process's jobs come back after its locks expire, found by the next stalled-job check.
       lockDuration: config.workers.lockDurationMs,
       stalledInterval: config.workers.stalledIntervalMs,
+      // The runner enforces workers.maxStalledCount itself, so such a failure is recorded like any other.
+      maxStalledCount: Number.MAX_SAFE_INTEGER,
       settings: {
         backoffStrategy: (attemptsMade, type) => (type === EXPONENTIAL_JITTER_BACKOFF ? backoff(attemptsMade) : config.workers.retryBackoffMs),
       },

@@ -103,6 +103,10 @@ export const configSchema = {
       doc: 'How often each process looks for jobs whose lock expired (a crashed process) and puts them back in the queue (BullMQ stalledInterval).',
       format: positiveInt, default: 30_000, env: 'WORKER_STALLED_INTERVAL_MS',
     },
+    maxStalledCount: {
+      doc: 'A job whose process stops under it (killed, crashed) more than this many times fails, with that reason recorded, instead of running again.',
+      format: 'nat', default: 1, env: 'WORKER_MAX_STALLED_COUNT',
+    },
     retryBackoffMs: {
       doc: 'Delay before the first retry of a failed job; it doubles with each attempt (half of it random), up to 10 minutes.',
       format: positiveInt, default: 5_000, env: 'RETRY_BACKOFF_MS',

@@ -70,6 +70,11 @@ export function createProcessor<T, R>(deps: Deps, spec: ProcessorSpec<T, R>): Pr
         logger.error({ err: e }, 'could not record the job outcome'));
 
     try {
+      // A process killed under this job (BullMQ moved it back from active) too often: fail it, recorded.
+      const stalls = job.stalledCounter ?? 0;
+      if (stalls > deps.config.workers.maxStalledCount) {
+        throw new UnrecoverableError(`its worker process stopped ${stalls} times while running it (killed, crashed, or blocked past workers.lockDurationMs): not run again`);
+      }
       const result = await spec.handle(ctx);
       await record(skipped ? 'skipped' : 'completed', skipped);
       logger.info({ outcome: skipped ? 'skipped' : 'completed', ...(skipped ? { reason: skipped } : {}) }, 'job finished');
