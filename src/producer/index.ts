@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
 import { findLearnerById, findLearnerByIdent } from '../pics/index.js';
 import { resolveActiveEPortfolio } from '../eportfolio/active.js';
-import { readEnrolStatus, recordEnrolRequested, type EnrolStatusView } from '../store/enrol.js';
+import { readEnrolStatus, readEnrolSteps, recordEnrolRequested, type EnrolStatusView } from '../store/enrol.js';
 import { JOB_NAME, jobIds } from '../queues/job-options.js';
 import { closeQueues, createQueues, QUEUE, type Queues } from '../queues/queues.js';
 import { enqueueUnique, type Enqueued } from '../queues/enqueue.js';
@@ -38,6 +38,11 @@ export interface Producer {
   close(): Promise<void>;
 }
 
+async function finishingOwnEnrol(db: Kysely<DB>, learnerId: number, oneFileId: number): Promise<boolean> {
+  const [steps, status] = await Promise.all([readEnrolSteps(db, learnerId), readEnrolStatus(db, learnerId)]);
+  return steps.get('learner') === String(oneFileId) && status !== null && status.status !== 'completed';
+}
+
 export function createProducer(options: { redisUrl: string; prefix: string; db: Kysely<DB> }): Producer {
   const queues = createQueues(options.redisUrl, options.prefix);
   const { db } = options;
@@ -51,7 +56,8 @@ export function createProducer(options: { redisUrl: string; prefix: string; db: 
       if (!learner) throw new ProducerError(`learner #${learnerId} does not exist in PICS`, 'unknown-learner');
       // A configuration error (both integrations enabled) is the job's to report, like for every other job.
       const active = await resolveActiveEPortfolio(db).catch(() => ({ provider: 'unknown' as const }));
-      if (active.provider === 'onefile' && learner.onefileId !== null) {
+      // E7: an enrol of ours that stopped after creating the learner (its id in PICS, not completed) is resumed, not refused.
+      if (active.provider === 'onefile' && learner.onefileId !== null && !(await finishingOwnEnrol(db, learnerId, learner.onefileId))) {
         throw new ProducerError(`learner ${learner.ident} already has OneFile id ${learner.onefileId}: link by hand instead of enrolling again`, 'already-enrolled');
       }
       if (active.provider === 'smartassessor' && learner.smartAssessorId !== null) {
