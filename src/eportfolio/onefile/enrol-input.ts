@@ -27,8 +27,12 @@ export async function decideEnrol(
   const organisationId = choices.organisationId ?? settings.organisationId;
   const qualificationIds = graph.qualifications.map((q) => q.qualification_id).filter((id): id is number => id !== null);
   const links = organisationId ? await readLinks(db, organisationId, qualificationIds) : new Map();
+  // Likewise each learning aim it created: the plan keeps it, so its fields and lead assessor still get sent.
+  const own = (lq: LearnerGraph['qualifications'][number]) => lq.onefile_learning_aim_id !== null && steps.get(`aim:${lq.id}`) === String(lq.onefile_learning_aim_id);
   const decision = planEnrol({
-    graph: resuming ? { ...graph, learner: { ...graph.learner, onefile_id: null } } : graph,
+    graph: resuming
+      ? { ...graph, learner: { ...graph.learner, onefile_id: null }, qualifications: graph.qualifications.map((lq) => (own(lq) ? { ...lq, onefile_learning_aim_id: null } : lq)) }
+      : graph,
     settings,
     links,
     choices,

@@ -177,9 +177,10 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
       existingAims ??= new Map((await collect(client.searchLearningAims(oneFileLearnerId))).filter((a) => a.standardId !== null).map((a) => [a.standardId!, a.id]));
       aimId = existingAims.get(aim.standardId) ?? (await client.assignStandard(aim.standardId, oneFileLearnerId));
       existingAims.set(aim.standardId, aimId);
-      await setLearningAimId(db, aim.learnerQualificationId, aimId);
+      // The step first, as for the learner: once PICS holds the aim id, a retry still finishes its fields and lead.
       await mark(key, aimId);
     }
+    await setLearningAimId(db, aim.learnerQualificationId, aimId);
     aims[aim.learnerQualificationId] = aimId;
     const fields = omitNulls(aim.fields);
     if (!steps.has(`aim-fields:${aim.learnerQualificationId}`)) {
