@@ -3,9 +3,9 @@ import type { DB } from '../../db/types.js';
 import type { OneFileLearningAim, OneFileReview, OneFileReviewSummary, OneFileUser } from '../../onefile/types.js';
 import {
   insertReview, loadLearnerGraph, officersByOtherSystemIds, setReviewOneFileId, updateLearner, updateLearnerQualification,
-  updateOfficer, updateOrganisation, updateReview, type LearnerGraph, type OfficerRow,
+  updateOfficer, updateOrganisation, updateReview, type LearnerGraph, type OfficerRow, type ReviewRow,
 } from '../../pics/index.js';
-import { choosePlacement, selectReviewsForFirstSync, selectReviewsForUpload, type OfficerUpload } from '../../rules/enrol-plan.js';
+import { choosePlacement, reviewUpload, selectReviewsForFirstSync, selectReviewsForUpload, type OfficerUpload } from '../../rules/enrol-plan.js';
 import { planSync, reconcileOfficerDemographics, reconcileOrganisationDemographics, type FieldChange, type SyncPlan } from '../../rules/sync-plan.js';
 import { recordAudit } from '../../store/audit.js';
 import { cacheReviews, claimEntityForRun, readLearnerPushed, readReviewCache, recordLearnerPushed } from '../../store/sync-state.js';
@@ -125,6 +125,28 @@ function officerUpload(officer: OfficerRow): OfficerUpload {
   };
 }
 
+/**
+ * A review an earlier attempt uploaded but could not record (a crash between OneFile's answer and the write
+ * to PICS) is claimed by its PICS review now, by its scheduled time, before D6 would take it for a review made
+ * in OneFile and copy it into PICS a second time. The graph's rows are updated in place.
+ */
+async function adoptUploadedReviews(ctx: SyncLearnerContext, graph: LearnerGraph, pending: ReviewRow[], summaries: OneFileReviewSummary[]): Promise<FieldChange[]> {
+  const claimed = new Set(graph.reviews.map((r) => r.onefile_system_id).filter((id): id is number => id !== null));
+  const unclaimed = summaries.filter((s) => !claimed.has(s.id));
+  const changes: FieldChange[] = [];
+  for (const review of new Set(pending)) {
+    if (review.onefile_system_id !== null || unclaimed.length === 0) continue;
+    const at = Date.parse(reviewUpload(review, graph.learner.main_officer_id ?? 0, ctx.settings).scheduledFor);
+    const index = unclaimed.findIndex((r) => r.scheduledFor !== null && Date.parse(r.scheduledFor) === at);
+    if (index < 0) continue;
+    const oneFileId = unclaimed.splice(index, 1)[0]!.id;
+    await setReviewOneFileId(ctx.db, review.id, oneFileId);
+    review.onefile_system_id = oneFileId;
+    changes.push({ table: 'review', rowId: review.id, field: 'onefile_system_id', oldValue: null, newValue: oneFileId, direction: 'to_eportfolio', rule: ctx.firstSync ? 'D11' : 'D5' });
+  }
+  return changes;
+}
+
 export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: number): Promise<SyncLearnerResult> {
   const { db, client, settings } = ctx;
   const graph = await loadLearnerGraph(db, learnerId);
@@ -141,9 +163,11 @@ export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: num
     ...(ctx.firstSync ? selectReviewsForFirstSync(graph.reviews) : []),
   ];
   let summaries: OneFileReviewSummary[] = [];
+  const adopted: FieldChange[] = [];
   const details: OneFileReview[] = [];
   if (settings.downloadReviews || pendingUploads.length > 0) {
     summaries = await collect(client.searchReviews(learnerOneFileId));
+    adopted.push(...(await adoptUploadedReviews(ctx, graph, pendingUploads, summaries)));
     if (settings.downloadReviews) {
       const cache = await readReviewCache(db, learnerId);
       const picsKnown = new Set(graph.reviews.map((r) => r.onefile_system_id).filter((id): id is number => id !== null));
@@ -184,7 +208,7 @@ export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: num
     });
   }
 
-  const pushed: FieldChange[] = [];
+  const pushed: FieldChange[] = [...adopted];
   for (const push of plan.aimPushes) {
     await client.updateLearningAim(push.aimId, push.patch);
     pushed.push(...plan.oneFileChanges.filter((c) => c.table === 'learner_qualification' && c.rowId === push.learnerQualificationId));
