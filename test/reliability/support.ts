@@ -1,0 +1,288 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Job, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../src/db/types.js';
+import { decideEnrol } from '../../src/eportfolio/onefile/enrol-input.js';
+import { readOneFileSettings } from '../../src/pics/index.js';
+import type { EnrolChoices } from '../../src/rules/enrol-plan.js';
+import type { SimulatorHandle } from '../../src/simulator/index.js';
+import { differences } from '../helpers/compare.js';
+import { freePort } from '../helpers/private-postgres.js';
+
+// Shared by the reliability suite: bounded waits, job inspection, a private Redis that can really stop,
+// learners "already enrolled" without the API, and the PICS ⇄ OneFile agreement check.
+
+/** Progress lines for a developer watching a long test (RELIABILITY_TRACE=/path/to/file); silent otherwise. */
+export function trace(message: string): void {
+  const file = process.env.RELIABILITY_TRACE;
+  if (file) appendFileSync(file, `${new Date().toISOString()} ${message}\n`);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until `accept` holds; throws (with the last value) after `timeoutMs`. Never loops forever. */
+export async function eventually<T>(
+  probe: () => Promise<T>, accept: (value: T) => boolean, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const { timeoutMs = 30_000, intervalMs = 200, what = 'condition' } = options;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let last: T | undefined;
+    let error: unknown;
+    try {
+      last = await probe();
+      if (accept(last)) return last;
+    } catch (e) {
+      error = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what} not reached within ${timeoutMs} ms; last: ${error ? String(error) : JSON.stringify(last)}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+export async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
+  const text = await response.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // not JSON (metrics, HTML): the text is returned as is
+  }
+  return { status: response.status, body, text };
+}
+
+const STATES = ['completed', 'failed', 'active', 'waiting', 'waiting-children', 'delayed', 'prioritized'] as const;
+
+/** Every job the queue still holds, whatever its state. */
+export async function allJobs(queue: Queue): Promise<Job[]> {
+  const jobs: Job[] = [];
+  for (let start = 0; ; start += 1_000) {
+    const page = (await queue.getJobs([...STATES], start, start + 999, true)).filter(Boolean);
+    jobs.push(...page);
+    if (page.length < 1_000) break;
+  }
+  return jobs;
+}
+
+/** Waits until none of the queue's jobs is still to run (all completed or failed), bounded. */
+export async function waitForQueueToSettle(queue: Queue, timeoutMs: number): Promise<void> {
+  await eventually(
+    () => queue.getJobCounts('active', 'waiting', 'waiting-children', 'delayed', 'prioritized'),
+    (counts) => Object.values(counts).every((n) => n === 0),
+    { timeoutMs, intervalMs: 250, what: `queue ${queue.name} settled` },
+  );
+}
+
+/** Waits for each job id to be completed or failed, bounded; returns the jobs re-read after they finished. */
+export async function waitForJobs(queue: Queue, ids: string[], timeoutMs: number): Promise<Job[]> {
+  const deadline = Date.now() + timeoutMs;
+  const done = new Map<string, Job>();
+  while (done.size < ids.length) {
+    for (const id of ids) {
+      if (done.has(id)) continue;
+      const job = await queue.getJob(id);
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'completed' || state === 'failed') done.set(id, (await queue.getJob(id))!);
+    }
+    if (done.size === ids.length) break;
+    if (Date.now() > deadline) {
+      const pending = ids.filter((id) => !done.has(id));
+      throw new Error(`${pending.length} job(s) unfinished after ${timeoutMs} ms: ${pending.slice(0, 10).join(', ')}`);
+    }
+    await sleep(150);
+  }
+  return ids.map((id) => done.get(id)!);
+}
+
+/** One Prometheus sample: the sum over every series of `name` whose labels include `labels`. */
+export function metric(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const match = /^([a-zA-Z_:][\w:]*)(\{(.*)\})?\s+(\S+)$/.exec(line.trim());
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[3] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) sum += Number(match[4]);
+  }
+  return sum;
+}
+
+/**
+ * A Redis server of the test's own (loopback, no snapshots of its own), so a test can really stop it. stop()
+ * saves its data on the way down (SHUTDOWN SAVE) and start() loads it back: a Redis restart that keeps its
+ * data, as a production Redis with persistence does. Never the shared Redis other test files use.
+ */
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'redistest-'));
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  let exited: Promise<void> = Promise.resolve();
+  const start = async () => {
+    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+      '--dir', dir, '--dbfilename', 'dump.rdb', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+    child = proc;
+    exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    await eventually(async () => {
+      const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => {});
+      try {
+        await probe.connect();
+        return await probe.ping();
+      } finally {
+        probe.disconnect();
+      }
+    }, (pong) => pong === 'PONG', { timeoutMs: 10_000, intervalMs: 50, what: 'private redis-server up' });
+  };
+  const stop = async () => {
+    if (!child) return;
+    const admin = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
+    admin.on('error', () => {});
+    await admin.call('SHUTDOWN', 'SAVE').catch(() => {}); // the connection closes as the server exits
+    admin.disconnect();
+    const timer = setTimeout(() => child?.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+    child = null;
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    start,
+    stop,
+    async destroy() {
+      if (child) {
+        child.kill('SIGKILL');
+        await exited;
+        child = null;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The first `limit` learners not in OneFile whose enrol plan is complete (nothing a PICS user must fix), by id. */
+export async function enrolableLearners(db: Kysely<DB>, choices: EnrolChoices, limit: number): Promise<number[]> {
+  const settings = await readOneFileSettings(db);
+  const ids = await db.selectFrom('pics.learner').select('id').where('onefile_id', 'is', null).orderBy('id').execute();
+  const ok: number[] = [];
+  for (const { id } of ids) {
+    if (ok.length >= limit) break;
+    if ((await decideEnrol(db, id, settings!, choices)).decision.kind === 'plan') ok.push(id);
+  }
+  return ok;
+}
+
+/**
+ * Puts learners into OneFile as an earlier enrol would have left them, without the API (a real enrol costs a
+ * dozen calls each): the worker's own enrol rules (decideEnrol) decide every field, the records go straight
+ * into the simulator and their ids into PICS. Shared records not in OneFile yet (an officer, an employer, a
+ * classroom) are put there first and linked. Reviews are left for the sync to upload (as when S6 is turned on
+ * after enrol), so the sync writes to OneFile too. `'all'`: every learner not in OneFile whose plan is complete.
+ */
+export async function preEnrol(db: Kysely<DB>, sim: SimulatorHandle, learnerIds: number[] | 'all', choices: EnrolChoices): Promise<number> {
+  const settings = (await readOneFileSettings(db))!;
+  const org = settings.organisationId!;
+  const notNull = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
+  // Ids above the simulator's own counters; seeding one moves its counter past it, so they never collide.
+  const nextId = (table: { rows: Map<number, unknown> }) => Math.max(0, ...table.rows.keys()) + 1;
+  let enrolled = 0;
+  const ids = learnerIds === 'all'
+    ? (await db.selectFrom('pics.learner').select('id').where('onefile_id', 'is', null).orderBy('id').execute()).map((l) => l.id)
+    : learnerIds;
+  for (const learnerId of ids) {
+    const { decision } = await decideEnrol(db, learnerId, settings, choices);
+    if (decision.kind !== 'plan') {
+      if (learnerIds === 'all') continue; // "every learner that can be enrolled"
+      throw new Error(`learner #${learnerId} cannot be pre-enrolled: ${JSON.stringify(decision)}`);
+    }
+    const plan = decision.plan;
+    const officers = new Map<number, number>();
+    for (const officer of plan.officers) {
+      let id = officer.oneFileId;
+      if (id === null) {
+        id = nextId(sim.state.users);
+        sim.seed({ users: [{ ID: id, OrganisationID: org, FirstName: officer.firstName, LastName: officer.lastName, Email: officer.email, Role: 5, ...(officer.ident ? { MISID: officer.ident } : {}) }] });
+        await db.updateTable('pics.officer').set({ other_system_id: String(id) }).where('id', '=', officer.officerId).execute();
+      }
+      officers.set(officer.officerId, id);
+    }
+    let placementId = plan.employer.oneFileId;
+    if (placementId === null) {
+      placementId = nextId(sim.state.placements);
+      sim.seed({ placements: [{ ID: placementId, OrganisationID: org, Name: plan.employer.name, ...(plan.employer.ident ? { MISID: plan.employer.ident } : {}) }] });
+      await db.updateTable('pics.organisation').set({ additional_id: String(placementId) }).where('id', '=', plan.employer.organisationId).execute();
+    }
+    let classroomId = [...sim.state.classrooms.values()].find((c) => c.OrganisationID === org && c.Name?.trim().toLowerCase() === plan.classroomName.toLowerCase())?.ID;
+    if (classroomId === undefined) {
+      classroomId = nextId(sim.state.classrooms);
+      sim.seed({ classrooms: [{ ID: classroomId, OrganisationID: org, Name: plan.classroomName }] });
+    }
+    const userId = nextId(sim.state.users);
+    sim.seed({ users: [{ ...notNull(plan.learner), ID: userId, DefaultAssessorID: officers.get(plan.mainOfficerId), ClassroomID: classroomId, PlacementID: placementId }] });
+    const aims: Array<[number, number]> = [];
+    for (const aim of plan.aims) {
+      const aimId = nextId(sim.state.learningAims);
+      sim.seed({ learningAims: [{ ...notNull(aim.fields), ID: aimId, UserID: userId, StandardID: aim.standardId }] });
+      aims.push([aim.learnerQualificationId, aimId]);
+    }
+    await db.updateTable('pics.learner').set({ onefile_id: userId }).where('id', '=', learnerId).execute();
+    for (const [lq, aimId] of aims) await db.updateTable('pics.learner_qualification').set({ onefile_learning_aim_id: aimId }).where('id', '=', lq).execute();
+    enrolled++;
+  }
+  return enrolled;
+}
+
+/**
+ * Every way PICS and the simulator disagree for enrolled learners: the learner's fields, officers and aims'
+ * dates (compare.ts), plus the id sets themselves — each OneFile learning aim and review of the learner is
+ * held by exactly one PICS row, and each PICS id names a record of that learner.
+ */
+export async function disagreements(db: Kysely<DB>, sim: SimulatorHandle): Promise<string[]> {
+  const found = await differences(db, sim);
+  const learners = await db.selectFrom('pics.learner').select(['id', 'ident', 'onefile_id']).where('onefile_id', 'is not', null).execute();
+  const lqs = await db.selectFrom('pics.learner_qualification').select(['learner_id', 'onefile_learning_aim_id']).where('onefile_learning_aim_id', 'is not', null).execute();
+  const reviews = await db.selectFrom('pics.review').select(['id', 'learner_id', 'onefile_system_id']).where('onefile_system_id', 'is not', null).execute();
+  const sorted = (ids: Iterable<number>) => [...ids].sort((a, b) => a - b);
+  for (const l of learners) {
+    const picsAims = sorted(lqs.filter((q) => q.learner_id === l.id).map((q) => q.onefile_learning_aim_id!));
+    const simAims = sorted([...sim.state.learningAims.where(l.onefile_id!)].map((a) => a.ID));
+    if (JSON.stringify(picsAims) !== JSON.stringify(simAims)) found.push(`${l.ident}: learning aims ${JSON.stringify(simAims)} in OneFile, ${JSON.stringify(picsAims)} in PICS`);
+    const picsReviews = sorted(reviews.filter((r) => r.learner_id === l.id).map((r) => r.onefile_system_id!));
+    const simReviews = sorted([...sim.state.reviews.where(l.onefile_id!)].map((r) => r.ID));
+    if (JSON.stringify(picsReviews) !== JSON.stringify(simReviews)) found.push(`${l.ident}: reviews ${JSON.stringify(simReviews)} in OneFile, ${JSON.stringify(picsReviews)} in PICS`);
+  }
+  // A OneFile learner under a PICS learner's MIS value that PICS does not hold: created twice, or half-enrolled.
+  const holder = new Map((await db.selectFrom('pics.learner').select(['ident', 'onefile_id']).execute()).map((l) => [l.ident.toLowerCase(), l.onefile_id]));
+  for (const u of sim.state.users.values()) {
+    const ident = u.MISID?.trim().toLowerCase();
+    if (u.Role === 1 && ident && holder.has(ident) && holder.get(ident) !== u.ID) found.push(`${u.MISID}: OneFile learner ${u.ID} is not the one PICS holds (${holder.get(ident)})`);
+  }
+  return found;
+}
+
+/** The simulator's duplicate check as a list (empty when none), so a failure shows what was duplicated. */
+export function duplicatesIn(sim: SimulatorHandle): unknown[] {
+  const { total: _total, ...groups } = sim.duplicates();
+  return Object.entries(groups).flatMap(([kind, list]) => (list as unknown[]).map((entry) => ({ kind, ...(entry as object) })));
+}
+
+/** Simple seeded helpers for choosing "random" moments reproducibly. */
+export function seededInts(random: () => number, count: number, min: number, max: number): number[] {
+  return Array.from({ length: count }, () => min + Math.floor(random() * (max - min + 1))).sort((a, b) => a - b);
+}
