@@ -24,6 +24,9 @@ export function createPool(options: DbOptions): pg.Pool {
   });
   // An idle client losing its connection (Postgres restart) must not crash the daemon; the pool replaces it.
   pool.on('error', () => {});
+  // So must one in use (a transaction, or an advisory lock held across OneFile calls): its query fails and the
+  // job retries, but the 'error' it emits has no pool listener while it is checked out and would crash the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
