@@ -44,6 +44,8 @@ import { seedEnrolledState, type EnrolledState } from './enrolled-state.js';
  *   npm run bench:daily-sync -- --quick           1,000 learners
  *   options: --learners 10000 --speed 30 --procs 4 --concurrency <DAILY_SYNC_CONCURRENCY> --runs 3
  *            --aim-rows minimal|full (the simulator's LearningAim search rows; default minimal, its default)
+ *            --inject-stall <ms> (diagnostic: block the simulator's event loop that long every 5 s, to see the
+ *            stall the budget's headroom absorbs at this speed)
  *            --out bench/daily-sync/RESULTS.md
  */
 
@@ -56,6 +58,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string' },
     runs: { type: 'string', default: '3' },
     'aim-rows': { type: 'string', default: 'minimal' },
+    'inject-stall': { type: 'string', default: '0' },
     out: { type: 'string' },
   },
 });
@@ -70,6 +73,8 @@ const aimRows: 'minimal' | 'full' = aimRowsArg;
 for (const [name, v] of Object.entries({ speed: scale.speed, learners: learnerCount, procs, runs })) {
   if (!(Number.isInteger(v) && v > 0)) throw new Error(`--${name} must be a whole number above 0`);
 }
+const injectStallMs = Number(args['inject-stall']);
+if (!(injectStallMs >= 0)) throw new Error('--inject-stall is a number of milliseconds');
 /** Backends report their pg_stat counters once idle, up to ~10 s late (PGSTAT_IDLE_INTERVAL): wait that out. */
 const PG_STATS_SETTLE_MS = 11_000;
 
@@ -252,7 +257,8 @@ function report(results: RunResult[], enrolled: EnrolledState, inScope: number, 
       + `simulator LearningAim search rows: ${aimRows}.`,
     `OneFile limit ${scale.limit} in any 60 OneFile s (strict sliding window); budget ${scale.limit} × ${scale.headroom} = ${scale.limit * scale.headroom}/min, `
       + `burst ${scale.burst}; speed ×${scale.speed} (a OneFile minute lasts ${fixed(60 / scale.speed, 1)} real s). ${procs} processes \`node dist/src/main.js\`, `
-      + `DAILY_SYNC_CONCURRENCY=${args.concurrency ?? '8 (default)'}. Wall = enqueue of the daily run to its parent job completed.`,
+      + `DAILY_SYNC_CONCURRENCY=${args.concurrency ?? '8 (default)'}. Wall = enqueue of the daily run to its parent job completed.`
+      + (injectStallMs > 0 ? ` DIAGNOSTIC: the simulator's event loop was blocked ${injectStallMs} ms every 5 s.` : ''),
     'Run 1 is the first sync after enrolment (D11; the review cache is empty, so every OneFile review is read once); '
       + `${runs > 2 ? 'the later runs go' : 'run 2 goes'} over the same data, nothing changed in between; the targets apply to the last run.`,
     '',
@@ -323,6 +329,12 @@ async function main(): Promise<void> {
     if (links.job.failedReason) throw new Error(`links refresh failed: ${links.job.failedReason}`);
 
     const ctx: Context = { bench, sim, producer, workers, inScope };
+    if (injectStallMs > 0) {
+      setInterval(() => {
+        const until = performance.now() + injectStallMs;
+        while (performance.now() < until); // a busy wait: the simulator answers nothing meanwhile
+      }, 5_000).unref();
+    }
     for (let i = 1; i <= runs; i++) {
       const label = i === 1 ? 'run 1 (first sync)' : `run ${i}`;
       console.log(`${label}: ${inScope} learners …`);

@@ -26,7 +26,7 @@ export function resultsHeader(title: string, script: string, machineAtStart: str
   return [
     `# ${title}: one run`,
     '',
-    `Printed by \`${commandLine(script)}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `Printed by \`${commandLine(script)}\`, finished ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     '',
     `Machine: ${machineAtStart} (at the start). ${SHARED_MACHINE_CAVEAT}`,
     '',
