@@ -142,4 +142,29 @@ describe('daily synchronisation end to end (D1–D11)', () => {
     expect(failed[0]!.error).toMatch(/POST \/LearningAim\/Search\/\{page\}\/\{size\}/);
     h.sim.setFaults({ badAnswers: [] });
   }, 120_000);
+
+  it('D5: a review upload whose POST /Review failed reuses its visit on the retry (no second visit in the slot)', async () => {
+    const learnerId = learnerIds.L0004!;
+    const learner = await h.t.db.selectFrom('pics.learner').select(['onefile_id', 'main_officer_id']).where('id', '=', learnerId).executeTakeFirstOrThrow();
+    await h.t.db.insertInto('pics.review').values({
+      learner_id: learnerId, review_type: 'N', planned_date: '2027-04-01', planned_time: '09:30:00', attended: 'U', officer_id: learner.main_officer_id,
+    }).execute();
+    const visitsBefore = [...h.sim.state.visits.values()].filter((v) => v.LearnerID === learner.onefile_id).length;
+    h.sim.setFaults({ endpoints: ['POST /Review'], errors: { rate: 1, statuses: [503], when: 'before' } });
+    const { jobId } = await h.producer.enqueueLearnerSync(learnerId);
+    const queue = h.producer.queues[QUEUE.dailySync];
+    for (let i = 0; ; i++) {
+      const job = await queue.getJob(jobId);
+      if (job && (await job.getState()) === 'delayed') break;
+      if (i > 400) throw new Error('the failed review upload did not happen');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    h.sim.setFaults({ endpoints: null, errors: { rate: 0 } });
+    await (await queue.getJob(jobId))!.promote();
+    expect(await (await h.waitForJob(queue, jobId)).getState()).toBe('completed');
+    const visits = [...h.sim.state.visits.values()].filter((v) => v.LearnerID === learner.onefile_id);
+    expect(visits.length).toBe(visitsBefore + 1);
+    const review = [...h.sim.state.reviews.values()].find((r) => r.LearnerID === learner.onefile_id && r.ScheduledFor === '2027-04-01T08:30:00.000Z');
+    expect(review?.VisitID).toBe(visits.at(-1)!.ID);
+  }, 60_000);
 });

@@ -8,6 +8,7 @@ import {
 import { choosePlacement, reviewUpload, selectReviewsForFirstSync, selectReviewsForUpload, type OfficerUpload } from '../../rules/enrol-plan.js';
 import { planSync, reconcileOfficerDemographics, reconcileOrganisationDemographics, type FieldChange, type SyncPlan } from '../../rules/sync-plan.js';
 import { recordAudit } from '../../store/audit.js';
+import { readEnrolSteps, recordEnrolStep } from '../../store/enrol.js';
 import { cacheReviews, claimEntityForRun, readLearnerPushed, readReviewCache, recordLearnerPushed } from '../../store/sync-state.js';
 import { collect, resolveOfficer, resolvePlacement, type OneFileCtx } from './enrol.js';
 
@@ -225,6 +226,7 @@ export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: num
   // D5/D11 uploads: a review left behind by a crash is found by its scheduled time among the unclaimed ones.
   const claimed = new Set(graph.reviews.map((r) => r.onefile_system_id).filter((id): id is number => id !== null));
   const unclaimed = summaries.filter((s) => !claimed.has(s.id));
+  let visitSteps: Map<string, string | null> | null = null;
   for (const upload of plan.reviewUploads) {
     const at = Date.parse(upload.scheduledFor);
     const index = unclaimed.findIndex((r) => r.scheduledFor !== null && Date.parse(r.scheduledFor) === at);
@@ -238,7 +240,15 @@ export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: num
         ctx.logger.warn({ reviewId: upload.reviewId }, 'review not uploaded: its officer has no OneFile account yet');
         continue;
       }
-      const visitId = await client.createVisit({ LearnerID: learnerOneFileId, OrganisationID: org, AssessorID: assessorId, DateFrom: upload.scheduledFor, DateTo: upload.endTime, VisitTypeID: upload.visitTypeId });
+      // The visit is remembered (as enrol does) so a retry after a failed POST /Review reuses it: OneFile has no
+      // visit search to find it again, and a second visit would double-book the calendar slot.
+      const visitKey = `visit:${upload.reviewId}`;
+      visitSteps ??= await readEnrolSteps(db, learnerId);
+      let visitId = Number(visitSteps.get(visitKey)) || null;
+      if (visitId === null) {
+        visitId = await client.createVisit({ LearnerID: learnerOneFileId, OrganisationID: org, AssessorID: assessorId, DateFrom: upload.scheduledFor, DateTo: upload.endTime, VisitTypeID: upload.visitTypeId });
+        await recordEnrolStep(db, learnerId, visitKey, String(visitId));
+      }
       reviewId = await client.createReview({ LearnerID: learnerOneFileId, AssessorID: assessorId, ScheduledFor: upload.scheduledFor, EndTime: upload.endTime, VisitID: visitId });
     }
     await setReviewOneFileId(db, upload.reviewId, reviewId);
