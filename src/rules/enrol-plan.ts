@@ -311,6 +311,8 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
     : [];
   for (const review of reviews) {
     if (!graph.officers.has(review.assessorOfficerId)) problem(`review.${review.reviewId}.officer_id`, `review #${review.reviewId} names officer #${review.assessorOfficerId}, who does not exist`);
+    // An end past the year 9999 is no date OneFile (or ISO 8601 without extension) can hold: a typing error.
+    if (!/^\d{4}-/.test(review.endTime)) problem(`review.${review.reviewId}.planned_date`, `review #${review.reviewId} is planned so late that it would end after the year 9999: correct its planned date`);
   }
 
   const { officers: officerReasons, additional } = collectOfficers(graph, settings, aims, reviews);
