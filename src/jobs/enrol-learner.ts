@@ -50,7 +50,8 @@ export function enrolLearnerJob(factories: EPortfolioFactories): JobDefinition {
         },
         async onFinalFailure(ctx, reason) {
           const status = await readEnrolStatus(deps.db, ctx.data.learnerId);
-          if (status?.status === 'running') {
+          // Running, or still queued when it failed before starting (settings it could not read): PICSWeb must see why.
+          if (status?.status === 'running' || status?.status === 'queued') {
             await recordEnrolOutcome(deps.db, ctx.data.learnerId, { status: 'failed', code: 'error', message: reason });
           }
         },
