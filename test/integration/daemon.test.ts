@@ -48,10 +48,19 @@ describe('daemon process', () => {
     await expect(spawnDaemon({ DATABASE_URL: t.url, ONEFILE_HEADROOM: '3' }, 5_000)).rejects.toThrow(/onefile\.headroom/);
   });
 
-  it('refuses to start in production with a secret missing', async () => {
-    await expect(
-      spawnDaemon({ NODE_ENV: 'production', DATABASE_URL: 'postgres://w:pw@127.0.0.1:1/x', REDIS_URL: 'redis://:pw@127.0.0.1:1' }, 5_000),
-    ).rejects.toThrow(/dashboard\.password: required in production/);
+  // Each secret in turn missing (or weak), the others given: the daemon exits 78 naming the key, never echoing a value.
+  const SECRETS = { DATABASE_URL: 'postgres://w:db-secret-5e1@127.0.0.1:1/x', REDIS_URL: 'redis://:redis-secret-9a2@127.0.0.1:1', DASHBOARD_PASSWORD: 'dash-secret-3c7f' };
+  it.each([
+    ['the dashboard password', { DASHBOARD_PASSWORD: undefined }, /dashboard\.password: required in production/],
+    ['a strong dashboard password', { DASHBOARD_PASSWORD: 'short' }, /dashboard\.password: must be at least 12 characters/],
+    ['the database URL', { DATABASE_URL: undefined }, /postgres\.url: must be set explicitly in production/],
+    ['the Redis URL', { REDIS_URL: undefined }, /redis\.url: must be set explicitly in production/],
+  ])('refuses to start in production without %s', async (_what, change, message) => {
+    const env = Object.fromEntries(Object.entries({ NODE_ENV: 'production', HTTP_HOST: '127.0.0.1', ...SECRETS, ...change }).filter((e): e is [string, string] => e[1] !== undefined));
+    const refused = await spawnDaemon(env, 5_000).then(() => null, (error: Error) => error.message);
+    expect(refused).toMatch(/exited \(78\)/);
+    expect(refused).toMatch(message);
+    for (const secret of ['db-secret-5e1', 'redis-secret-9a2', 'dash-secret-3c7f']) expect(refused).not.toContain(secret);
   });
 
   describe('with a PostgreSQL of its own', () => {
