@@ -164,3 +164,8 @@ export async function readOrganisationAdditionalId(db: Kysely<DB>, organisationI
   const row = await db.selectFrom('pics.organisation').select('additional_id').where('id', '=', organisationId).executeTakeFirst();
   return storedId(row?.additional_id);
 }
+
+export async function readReviewOneFileId(db: Kysely<DB>, reviewId: number): Promise<number | null> {
+  const row = await db.selectFrom('pics.review').select('onefile_system_id').where('id', '=', reviewId).executeTakeFirst();
+  return row?.onefile_system_id ?? null;
+}

@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { OneFileLearningAim, OneFileReview, OneFileReviewSummary, OneFileUser } from '../../onefile/types.js';
 import {
-  insertReview, loadLearnerGraph, officersByOtherSystemIds, setReviewOneFileId, updateLearner, updateLearnerQualification,
+  insertReview, loadLearnerGraph, officersByOtherSystemIds, readReviewOneFileId, setReviewOneFileId, updateLearner, updateLearnerQualification,
   updateOfficer, updateOrganisation, updateReview, type LearnerGraph, type OfficerRow, type ReviewRow,
 } from '../../pics/index.js';
 import { choosePlacement, reviewUpload, selectReviewsForFirstSync, selectReviewsForUpload, type OfficerUpload } from '../../rules/enrol-plan.js';
 import { planSync, reconcileOfficerDemographics, reconcileOrganisationDemographics, type FieldChange, type SyncPlan } from '../../rules/sync-plan.js';
 import { recordAudit } from '../../store/audit.js';
+import { withEntityLock } from '../../db/entity-lock.js';
 import { readEnrolSteps, recordEnrolStep } from '../../store/enrol.js';
 import { cacheReviews, claimEntityForRun, readLearnerPushed, readReviewCache, recordLearnerPushed } from '../../store/sync-state.js';
 import { collect, resolveOfficer, resolvePlacement, type OneFileCtx } from './enrol.js';
@@ -226,33 +227,40 @@ export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: num
   // D5/D11 uploads: a review left behind by a crash is found by its scheduled time among the unclaimed ones.
   const claimed = new Set(graph.reviews.map((r) => r.onefile_system_id).filter((id): id is number => id !== null));
   const unclaimed = summaries.filter((s) => !claimed.has(s.id));
-  let visitSteps: Map<string, string | null> | null = null;
   for (const upload of plan.reviewUploads) {
-    const at = Date.parse(upload.scheduledFor);
-    const index = unclaimed.findIndex((r) => r.scheduledFor !== null && Date.parse(r.scheduledFor) === at);
-    let reviewId: number;
-    if (index >= 0) {
-      reviewId = unclaimed.splice(index, 1)[0]!.id;
-    } else {
-      const officer = graph.officers.get(upload.assessorOfficerId);
-      const assessorId = (officer && oneFileIdOf(officer.other_system_id)) ?? mainOfficerOneFileId ?? lastPushed.defaultAssessorId;
-      if (assessorId === null || !org) {
-        ctx.logger.warn({ reviewId: upload.reviewId }, 'review not uploaded: its officer has no OneFile account yet');
-        continue;
+    // One upload of a review at a time per learner, across jobs and processes: a daily child and a Refresh
+    // with OneFile of the same learner may run together, and both planned this upload.
+    const uploaded = await withEntityLock(db, `onefile:reviews:${learnerId}`, async (conn) => {
+      if ((await readReviewOneFileId(conn, upload.reviewId)) !== null) return null; // the other job did it
+      const at = Date.parse(upload.scheduledFor);
+      const index = unclaimed.findIndex((r) => r.scheduledFor !== null && Date.parse(r.scheduledFor) === at);
+      let reviewId: number;
+      if (index >= 0) {
+        reviewId = unclaimed.splice(index, 1)[0]!.id;
+      } else {
+        const officer = graph.officers.get(upload.assessorOfficerId);
+        const assessorId = (officer && oneFileIdOf(officer.other_system_id)) ?? mainOfficerOneFileId ?? lastPushed.defaultAssessorId;
+        if (assessorId === null || !org) {
+          ctx.logger.warn({ reviewId: upload.reviewId }, 'review not uploaded: its officer has no OneFile account yet');
+          return null;
+        }
+        // The visit is remembered (as enrol does) so a retry after a failed POST /Review reuses it: OneFile has no
+        // visit search to find it again, and a second visit would double-book the calendar slot.
+        const visitKey = `visit:${upload.reviewId}`;
+        const steps = await readEnrolSteps(conn, learnerId);
+        let visitId = Number(steps.get(visitKey)) || null;
+        if (visitId === null) {
+          visitId = await client.createVisit({ LearnerID: learnerOneFileId, OrganisationID: org, AssessorID: assessorId, DateFrom: upload.scheduledFor, DateTo: upload.endTime, VisitTypeID: upload.visitTypeId });
+          await recordEnrolStep(conn, learnerId, visitKey, String(visitId));
+        }
+        reviewId = await client.createReview({ LearnerID: learnerOneFileId, AssessorID: assessorId, ScheduledFor: upload.scheduledFor, EndTime: upload.endTime, VisitID: visitId });
       }
-      // The visit is remembered (as enrol does) so a retry after a failed POST /Review reuses it: OneFile has no
-      // visit search to find it again, and a second visit would double-book the calendar slot.
-      const visitKey = `visit:${upload.reviewId}`;
-      visitSteps ??= await readEnrolSteps(db, learnerId);
-      let visitId = Number(visitSteps.get(visitKey)) || null;
-      if (visitId === null) {
-        visitId = await client.createVisit({ LearnerID: learnerOneFileId, OrganisationID: org, AssessorID: assessorId, DateFrom: upload.scheduledFor, DateTo: upload.endTime, VisitTypeID: upload.visitTypeId });
-        await recordEnrolStep(db, learnerId, visitKey, String(visitId));
-      }
-      reviewId = await client.createReview({ LearnerID: learnerOneFileId, AssessorID: assessorId, ScheduledFor: upload.scheduledFor, EndTime: upload.endTime, VisitID: visitId });
+      await setReviewOneFileId(conn, upload.reviewId, reviewId);
+      return reviewId;
+    });
+    if (uploaded !== null) {
+      pushed.push({ table: 'review', rowId: upload.reviewId, field: 'onefile_system_id', oldValue: null, newValue: uploaded, direction: 'to_eportfolio', rule: ctx.firstSync ? 'D11' : 'D5' });
     }
-    await setReviewOneFileId(db, upload.reviewId, reviewId);
-    pushed.push({ table: 'review', rowId: upload.reviewId, field: 'onefile_system_id', oldValue: null, newValue: reviewId, direction: 'to_eportfolio', rule: ctx.firstSync ? 'D11' : 'D5' });
   }
 
   const officerChanges = [...(await syncOfficerDemographics(ctx, graph)), ...(await syncOrganisationDemographics(ctx, graph))];
