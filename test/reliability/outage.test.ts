@@ -80,6 +80,7 @@ describe('Redis, then PostgreSQL, stopped for 10 s mid-run', () => {
       DATABASE_URL: pg.url, REDIS_URL: redis.url, REDIS_PREFIX: PREFIX, ONEFILE_BASE_URL: sim.baseUrl, ONEFILE_CALLS_PER_MINUTE: '60000',
       ONEFILE_TIMEOUT_MS: '5000', ENROL_CONCURRENCY: '3', DAILY_SYNC_CONCURRENCY: '6', WORKER_LOCK_DURATION_MS: '15000',
       WORKER_STALLED_INTERVAL_MS: '5000', RETRY_BACKOFF_MS: '2000', SHUTDOWN_GRACE_MS: '3000', DATABASE_POOL_SIZE: '6',
+      DAILY_SYNC_CRON: '0 3 29 2 *', // runs are started here, not by the schedule
     });
     void daemon.exited.then((code) => trace(`daemon exited (${code}):\n${daemon.lines.slice(-30).join('\n')}`));
     producer = createProducer({ redisUrl: redis.url, prefix: PREFIX, db });
