@@ -281,8 +281,3 @@ export function duplicatesIn(sim: SimulatorHandle): unknown[] {
   const { total: _total, ...groups } = sim.duplicates();
   return Object.entries(groups).flatMap(([kind, list]) => (list as unknown[]).map((entry) => ({ kind, ...(entry as object) })));
 }
-
-/** Simple seeded helpers for choosing "random" moments reproducibly. */
-export function seededInts(random: () => number, count: number, min: number, max: number): number[] {
-  return Array.from({ length: count }, () => min + Math.floor(random() * (max - min + 1))).sort((a, b) => a - b);
-}
