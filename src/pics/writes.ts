@@ -165,6 +165,12 @@ export async function readOrganisationAdditionalId(db: Kysely<DB>, organisationI
   return storedId(row?.additional_id);
 }
 
+/** The OneFile review ids PICS holds on this learner's reviews. */
+export async function readLearnerReviewOneFileIds(db: Kysely<DB>, learnerId: number): Promise<Set<number>> {
+  const rows = await db.selectFrom('pics.review').select('onefile_system_id').where('learner_id', '=', learnerId).where('onefile_system_id', 'is not', null).execute();
+  return new Set(rows.map((r) => r.onefile_system_id!));
+}
+
 export async function readReviewOneFileId(db: Kysely<DB>, reviewId: number): Promise<number | null> {
   const row = await db.selectFrom('pics.review').select('onefile_system_id').where('id', '=', reviewId).executeTakeFirst();
   return row?.onefile_system_id ?? null;

@@ -66,6 +66,15 @@ export class Table<S extends Schema> {
     return existing;
   }
 
+  /** Deletes a record, as a OneFile user deleting it would; its ID is never handed out again. */
+  remove(id: number): Row<S> | undefined {
+    const row = this.rows.get(id);
+    if (!row) return undefined;
+    this.unindex(row);
+    this.rows.delete(id);
+    return row;
+  }
+
   clear(): void {
     this.rows.clear();
     this.index?.clear();

@@ -131,7 +131,7 @@ describe('daily synchronisation end to end (D1–D11)', () => {
 
   it('a learner whose sync fails for good never blocks the run: the parent finishes and counts it', async () => {
     // One OneFile answer the client cannot use (an HTML page where JSON belongs): that child fails permanently.
-    h.sim.setFaults({ badAnswers: [{ endpoint: 'POST /LearningAim/Search/{page}/{size}', kind: 'html-200', times: 1 }] });
+    h.sim.setFaults({ badAnswers: [{ endpoint: 'POST /Review/Search/{page}/{size}', kind: 'html-200', times: 1 }] });
     const job = await runDaily(h);
     expect(await job.getState()).toBe('completed');
     const run = await readRun(h.t.db);
@@ -139,7 +139,7 @@ describe('daily synchronisation end to end (D1–D11)', () => {
     expect(run!.learnersSynced).toBe(run!.learnersTotal - 1);
     const failed = await h.t.db.selectFrom('eportfolio_sync.sync_learner').selectAll().where('run_id', '=', run!.id).where('status', '=', 'failed').execute();
     expect(failed).toHaveLength(1);
-    expect(failed[0]!.error).toMatch(/POST \/LearningAim\/Search\/\{page\}\/\{size\}/);
+    expect(failed[0]!.error).toMatch(/POST \/Review\/Search\/\{page\}\/\{size\}/);
     h.sim.setFaults({ badAnswers: [] });
   }, 120_000);
 

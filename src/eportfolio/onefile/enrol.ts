@@ -3,15 +3,17 @@ import type { DB } from '../../db/types.js';
 import { withEntityLock } from '../../db/entity-lock.js';
 import type { Logger } from '../../logging/logger.js';
 import type { OneFileClient } from '../../onefile/client.js';
-import { ONEFILE_ROLE, type OneFileUserSummary } from '../../onefile/types.js';
+import { ONEFILE_ROLE, type OneFileReviewSummary, type OneFileUserSummary } from '../../onefile/types.js';
 import {
-  readOfficerOtherSystemId, readOrganisationAdditionalId, setLearnerOneFileId, setLearningAimId, setOfficerOtherSystemId, setOrganisationAdditionalId, setReviewOneFileId,
+  readOfficerOtherSystemId, readOrganisationAdditionalId, setLearnerOneFileId, setLearningAimId, setOfficerOtherSystemId, setOrganisationAdditionalId,
+  readLearnerReviewOneFileIds,
   type OneFileSettings,
 } from '../../pics/index.js';
 import type { EmployerUpload, EnrolPlan, OfficerUpload } from '../../rules/enrol-plan.js';
 import { readEnrolSteps, recordEnrolStep } from '../../store/enrol.js';
 import { recordLearnerPushed } from '../../store/sync-state.js';
 import { EnrolInvalidError } from '../errors.js';
+import { uploadReviewOnce } from './review-upload.js';
 
 /**
  * Executes an enrol plan against OneFile (E1–E7). Every step's result is recorded in the worker's schema as
@@ -43,12 +45,6 @@ function omitNulls<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as T;
 }
 
-export async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of pages) all.push(...page);
-  return all;
-}
-
 function assessorsByMis(users: OneFileUserSummary[]): OneFileUserSummary[] {
   return users.filter((u) => u.role === null || u.role === ONEFILE_ROLE.assessor || u.role === ONEFILE_ROLE.traineeAssessor);
 }
@@ -72,7 +68,7 @@ export async function resolvePlacement(ctx: OneFileCtx, org: number, employer: E
     // Another job may have created and stored it while this one waited for the lock.
     const stored = settings.multiCentre ? null : await readOrganisationAdditionalId(conn, employer.organisationId);
     if (stored !== null) return stored;
-    const placements = await collect(client.searchPlacements(org));
+    const placements = await client.searchPlacements(org).all();
     const mis = employer.ident;
     const found = placements.find((p) => mis !== null && p.misId === mis) ?? (settings.multiCentre ? undefined : placements.find((p) => sameName(p.name, employer.name)));
     const placementId = found?.id ?? (await client.createPlacement({ OrganisationID: org, Name: employer.name, ...(mis ? { MISID: mis } : {}) }));
@@ -106,7 +102,7 @@ export async function resolveOfficer(ctx: OneFileCtx, org: number, officer: Offi
 /** E6: the classroom named for the learner, found by name in the organisation, else created. */
 export async function resolveClassroom(ctx: OneFileCtx, org: number, name: string): Promise<number> {
   return withEntityLock(ctx.db, `onefile:classroom:${org}:${name.trim().toLowerCase()}`, async () => {
-    const classrooms = await collect(ctx.client.searchClassrooms(org));
+    const classrooms = await ctx.client.searchClassrooms(org).all();
     return classrooms.find((c) => sameName(c.name, name))?.id ?? (await ctx.client.createClassroom({ OrganisationID: org, Name: name }));
   });
 }
@@ -174,7 +170,7 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
     const key = `aim:${aim.learnerQualificationId}`;
     let aimId = done(key);
     if (aimId === null) {
-      existingAims ??= new Map((await collect(client.searchLearningAims(oneFileLearnerId))).filter((a) => a.standardId !== null).map((a) => [a.standardId!, a.id]));
+      existingAims ??= new Map((await client.searchLearningAims(oneFileLearnerId).all()).filter((a) => a.standardId !== null).map((a) => [a.standardId!, a.id]));
       aimId = existingAims.get(aim.standardId) ?? (await client.assignStandard(aim.standardId, oneFileLearnerId));
       existingAims.set(aim.standardId, aimId);
       // The step first, as for the learner: once PICS holds the aim id, a retry still finishes its fields and lead.
@@ -196,30 +192,18 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
 
   // E3 reviews (with their visits), matched after a crash by scheduled time among the learner's reviews.
   const reviews: Record<number, number> = {};
-  let unclaimed: { id: number; scheduledFor: string | null }[] | null = null;
+  let unclaimed: OneFileReviewSummary[] | null = null;
   for (const review of plan.reviews) {
     const key = `review:${review.reviewId}`;
     let reviewId = done(key);
     if (reviewId === null) {
       if (unclaimed === null) {
         const claimed = new Set([...steps].filter(([k]) => k.startsWith('review:')).map(([, v]) => Number(v)));
-        unclaimed = (await collect(client.searchReviews(oneFileLearnerId))).filter((r) => !claimed.has(r.id));
+        for (const id of await readLearnerReviewOneFileIds(db, learnerId)) claimed.add(id);
+        unclaimed = (await client.searchReviews(oneFileLearnerId).all()).filter((r) => !claimed.has(r.id));
       }
-      const at = Date.parse(review.scheduledFor);
-      const match = unclaimed.findIndex((r) => r.scheduledFor !== null && Date.parse(r.scheduledFor) === at);
-      if (match >= 0) {
-        reviewId = unclaimed[match]!.id;
-        unclaimed.splice(match, 1);
-      } else {
-        const assessorId = officerIds[review.assessorOfficerId] ?? mainAssessorId;
-        let visitId = done(`visit:${review.reviewId}`);
-        if (visitId === null) {
-          visitId = await client.createVisit({ LearnerID: oneFileLearnerId, OrganisationID: org, AssessorID: assessorId, DateFrom: review.scheduledFor, DateTo: review.endTime, VisitTypeID: review.visitTypeId });
-          await mark(`visit:${review.reviewId}`, visitId);
-        }
-        reviewId = await client.createReview({ LearnerID: oneFileLearnerId, AssessorID: assessorId, ScheduledFor: review.scheduledFor, EndTime: review.endTime, VisitID: visitId });
-      }
-      await setReviewOneFileId(db, review.reviewId, reviewId);
+      const assessorId = officerIds[review.assessorOfficerId] ?? mainAssessorId;
+      reviewId = (await uploadReviewOnce(ctx, { learnerId, learnerOneFileId: oneFileLearnerId, organisationId: org, assessorId }, review, unclaimed)).oneFileReviewId;
       await mark(key, reviewId);
     }
     reviews[review.reviewId] = reviewId;

@@ -7,7 +7,7 @@ import type { EnrolChoices } from '../../rules/enrol-plan.js';
 import { EnrolInvalidError } from '../errors.js';
 import type { DirectoryEntry, EPortfolio, EnrolContext, EnrolOutcome } from '../types.js';
 import { decideEnrol } from './enrol-input.js';
-import { collect, executeOneFileEnrol } from './enrol.js';
+import { executeOneFileEnrol } from './enrol.js';
 
 /** OneFile behind the ePortfolio boundary. */
 export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSettings, createClient: OneFileClientFactory): EPortfolio {
@@ -38,7 +38,7 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
       const client = createClient(settings, { signal: context.signal });
       const [assessors, placements] = await Promise.all([
         client.findUsers({ OrganisationID: organisationId, Role: ONEFILE_ROLE.assessor }),
-        collect(client.searchPlacements(organisationId)),
+        client.searchPlacements(organisationId).all(),
       ]);
       return [
         ...assessors.map((u) => ({

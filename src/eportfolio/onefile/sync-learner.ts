@@ -2,16 +2,17 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { OneFileLearningAim, OneFileReview, OneFileReviewSummary, OneFileUser } from '../../onefile/types.js';
 import {
-  insertReview, loadLearnerGraph, officersByOtherSystemIds, readReviewOneFileId, setReviewOneFileId, updateLearner, updateLearnerQualification,
+  insertReview, loadLearnerGraph, officersByOtherSystemIds, setReviewOneFileId, updateLearner, updateLearnerQualification,
   updateOfficer, updateOrganisation, updateReview, type LearnerGraph, type OfficerRow, type ReviewRow,
 } from '../../pics/index.js';
 import { choosePlacement, reviewUpload, selectReviewsForFirstSync, selectReviewsForUpload, type OfficerUpload } from '../../rules/enrol-plan.js';
 import { planSync, reconcileOfficerDemographics, reconcileOrganisationDemographics, type FieldChange, type SyncPlan } from '../../rules/sync-plan.js';
 import { recordAudit } from '../../store/audit.js';
-import { withEntityLock } from '../../db/entity-lock.js';
-import { readEnrolSteps, recordEnrolStep } from '../../store/enrol.js';
 import { cacheReviews, claimEntityForRun, readLearnerPushed, readReviewCache, recordLearnerPushed } from '../../store/sync-state.js';
-import { collect, resolveOfficer, resolvePlacement, type OneFileCtx } from './enrol.js';
+import { OneFileNotFoundError } from '../../onefile/errors.js';
+import { aimReadMethod, observeAimSearchRows } from './aim-search-shape.js';
+import { uploadReviewOnce } from './review-upload.js';
+import { resolveOfficer, resolvePlacement, type OneFileCtx } from './enrol.js';
 
 /**
  * The per-learner two-way sync (D1–D9, D11): read the few OneFile records that can have changed, plan with
@@ -45,10 +46,27 @@ async function readAims(ctx: SyncLearnerContext, graph: LearnerGraph, learnerOne
   const wanted = new Set(graph.qualifications.map((q) => q.onefile_learning_aim_id).filter((id): id is number => id !== null));
   const aims = new Map<number, OneFileLearningAim>();
   if (wanted.size === 0) return aims;
-  for (const row of await collect(ctx.client.searchLearningAims(learnerOneFileId))) {
-    if (!wanted.has(row.id)) continue;
-    // A GET only for what the search row lacks.
-    aims.set(row.id, row.full ?? (await ctx.client.getLearningAim(row.id)));
+  const customer = ctx.client.customerKey;
+  if (aimReadMethod(customer, wanted.size) === 'search') {
+    const rows = await ctx.client.searchLearningAims(learnerOneFileId).all();
+    observeAimSearchRows(customer, rows);
+    for (const row of rows) {
+      if (!wanted.has(row.id)) continue;
+      // A GET only for what the search row lacks.
+      aims.set(row.id, row.full ?? (await ctx.client.getLearningAim(row.id)));
+    }
+    return aims;
+  }
+  for (const id of wanted) {
+    try {
+      const aim = await ctx.client.getLearningAim(id);
+      // The search would only have listed this learner's aims: a GET must not let another learner's in.
+      if (aim.userId === null || aim.userId === learnerOneFileId) aims.set(id, aim);
+      else ctx.logger.warn({ learnerId: graph.learner.id, learningAimId: id }, 'learning aim linked in PICS belongs to another OneFile learner: not synced');
+    } catch (error) {
+      if (!(error instanceof OneFileNotFoundError)) throw error;
+      ctx.logger.warn({ learnerId: graph.learner.id, learningAimId: id }, 'learning aim linked in PICS no longer exists in OneFile: not synced');
+    }
   }
   return aims;
 }
@@ -168,7 +186,7 @@ export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: num
   const adopted: FieldChange[] = [];
   const details: OneFileReview[] = [];
   if (settings.downloadReviews || pendingUploads.length > 0) {
-    summaries = await collect(client.searchReviews(learnerOneFileId));
+    summaries = await client.searchReviews(learnerOneFileId).all();
     adopted.push(...(await adoptUploadedReviews(ctx, graph, pendingUploads, summaries)));
     if (settings.downloadReviews) {
       const cache = await readReviewCache(db, learnerId);
@@ -228,39 +246,15 @@ export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: num
   const claimed = new Set(graph.reviews.map((r) => r.onefile_system_id).filter((id): id is number => id !== null));
   const unclaimed = summaries.filter((s) => !claimed.has(s.id));
   for (const upload of plan.reviewUploads) {
-    // One upload of a review at a time per learner, across jobs and processes: a daily child and a Refresh
-    // with OneFile of the same learner may run together, and both planned this upload.
-    const uploaded = await withEntityLock(db, `onefile:reviews:${learnerId}`, async (conn) => {
-      if ((await readReviewOneFileId(conn, upload.reviewId)) !== null) return null; // the other job did it
-      const at = Date.parse(upload.scheduledFor);
-      const index = unclaimed.findIndex((r) => r.scheduledFor !== null && Date.parse(r.scheduledFor) === at);
-      let reviewId: number;
-      if (index >= 0) {
-        reviewId = unclaimed.splice(index, 1)[0]!.id;
-      } else {
-        const officer = graph.officers.get(upload.assessorOfficerId);
-        const assessorId = (officer && oneFileIdOf(officer.other_system_id)) ?? mainOfficerOneFileId ?? lastPushed.defaultAssessorId;
-        if (assessorId === null || !org) {
-          ctx.logger.warn({ reviewId: upload.reviewId }, 'review not uploaded: its officer has no OneFile account yet');
-          return null;
-        }
-        // The visit is remembered (as enrol does) so a retry after a failed POST /Review reuses it: OneFile has no
-        // visit search to find it again, and a second visit would double-book the calendar slot.
-        const visitKey = `visit:${upload.reviewId}`;
-        const steps = await readEnrolSteps(conn, learnerId);
-        let visitId = Number(steps.get(visitKey)) || null;
-        if (visitId === null) {
-          visitId = await client.createVisit({ LearnerID: learnerOneFileId, OrganisationID: org, AssessorID: assessorId, DateFrom: upload.scheduledFor, DateTo: upload.endTime, VisitTypeID: upload.visitTypeId });
-          await recordEnrolStep(conn, learnerId, visitKey, String(visitId));
-        }
-        reviewId = await client.createReview({ LearnerID: learnerOneFileId, AssessorID: assessorId, ScheduledFor: upload.scheduledFor, EndTime: upload.endTime, VisitID: visitId });
-      }
-      await setReviewOneFileId(conn, upload.reviewId, reviewId);
-      return reviewId;
-    });
-    if (uploaded !== null) {
-      pushed.push({ table: 'review', rowId: upload.reviewId, field: 'onefile_system_id', oldValue: null, newValue: uploaded, direction: 'to_eportfolio', rule: ctx.firstSync ? 'D11' : 'D5' });
+    const officer = graph.officers.get(upload.assessorOfficerId);
+    const assessorId = (officer && oneFileIdOf(officer.other_system_id)) ?? mainOfficerOneFileId ?? lastPushed.defaultAssessorId;
+    if (assessorId === null || !org) {
+      ctx.logger.warn({ reviewId: upload.reviewId }, 'review not uploaded: its officer has no OneFile account yet');
+      continue;
     }
+    const { oneFileReviewId, how } = await uploadReviewOnce(ctx, { learnerId, learnerOneFileId, organisationId: org, assessorId }, upload, unclaimed);
+    if (how === 'already-in-pics') continue; // another job uploaded it, and audited it
+    pushed.push({ table: 'review', rowId: upload.reviewId, field: 'onefile_system_id', oldValue: null, newValue: oneFileReviewId, direction: 'to_eportfolio', rule: ctx.firstSync ? 'D11' : 'D5' });
   }
 
   const officerChanges = [...(await syncOfficerDemographics(ctx, graph)), ...(await syncOrganisationDemographics(ctx, graph))];
