@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq';
 import type { Config } from './config/load.js';
+import { createDb } from './db/connect.js';
 import { checkPostgres, checkRedis, createDeps, type Deps } from './deps.js';
 import { smartAssessorEPortfolioFactory } from './eportfolio/smartassessor/index.js';
 import { dashboardPlugin } from './http/dashboard.js';
@@ -44,6 +45,11 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
   const dashboard = dashboardPlugin({ queues: Object.values(deps.queues), config: config.dashboard, logger });
   const backoff = exponentialJitterBackoff({ baseMs: config.workers.retryBackoffMs });
   const definitions = options.workers === false ? [] : jobDefinitions(createClient, { smartAssessor: smartAssessorEPortfolioFactory() });
+  const concurrentJobs = definitions.reduce((sum, d) => sum + d.concurrency(deps), 0);
+  if (concurrentJobs > config.postgres.poolSize) {
+    // Not fatal: a job holding a connection needs no second one, so the others only queue for theirs.
+    logger.warn({ poolSize: config.postgres.poolSize, concurrentJobs }, 'fewer Postgres connections than concurrent jobs: some jobs will wait for a connection; raise DATABASE_POOL_SIZE');
+  }
   const workers = definitions.map((definition) => {
     const worker = new Worker(definition.queue, definition.createProcessor(deps), {
       connection: { url: config.redis.url, maxRetriesPerRequest: null },
@@ -63,12 +69,15 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
     return worker;
   });
 
+  // Its own connection: busy jobs may hold every pooled one (a per-learner lock lasts across OneFile calls,
+  // which wait while Redis is down), and Postgres must not be reported down for that.
+  const readinessDb = createDb({ url: config.postgres.url, poolSize: 1, applicationName: 'pics-onefile-worker-readyz' });
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
     logger,
     readiness: [
-      { name: 'postgres', check: () => checkPostgres(deps.db) },
+      { name: 'postgres', check: () => checkPostgres(readinessDb) },
       { name: 'redis', check: () => checkRedis(deps.redis) },
     ],
     liveness: () => {
@@ -96,7 +105,7 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
         await Promise.race([Promise.all(workers.map((w) => w.close(true))), sleep(2_000)]);
       }
       await http.close();
-      await deps.close();
+      await Promise.allSettled([deps.close(), readinessDb.destroy()]);
       logger.info('shut down cleanly');
     })();
     return stopping;

@@ -68,9 +68,9 @@ export const configSchema = {
       sensitive: true,
     },
     poolSize: {
-      doc: 'Connections in the Postgres pool of one process.',
+      doc: 'Connections in the Postgres pool of one process: at least the concurrent jobs it runs (enrol + links + daily sync), or some wait for one (the daemon warns at start).',
       format: positiveInt,
-      default: 10,
+      default: 12,
       env: 'DATABASE_POOL_SIZE',
     },
   },
