@@ -98,6 +98,8 @@ interface RunResult {
   warnings: number;
   errors: number;
   messages: Array<[string, number]>;
+  /** The run's audit lines by direction, table and field: what the changed learners changed. */
+  changedFields: Array<[string, number]>;
   workerStallMs: number;
   workerStallP999Ms: number;
   simulatorStallMs: number;
@@ -177,6 +179,9 @@ async function runDaily(ctx: Context, label: string): Promise<RunResult> {
       coalesce(sum(calls_made) filter (where status = 'completed' and changes = 0), 0) as unchanged_calls, max(calls_made) as max_calls
     from eportfolio_sync.sync_learner where run_id = ${summary.id}`.execute(bench.db);
   const p = perLearner.rows[0]!;
+  const audited = await sql<{ what: string; lines: string }>`
+    select direction || ' ' || table_name || '.' || field as what, count(*) as lines
+    from eportfolio_sync.audit where run_id = ${summary.id} group by 1 order by 2 desc, 1`.execute(bench.db);
   const settings = await bench.db.selectFrom('pics.onefile_settings').select('last_synchronised_at').executeTakeFirstOrThrow();
 
   // The parent finished, and the summary it wrote agrees with what happened.
@@ -202,6 +207,7 @@ async function runDaily(ctx: Context, label: string): Promise<RunResult> {
       return { queries: t.queries, cpuMs: t.cpuMs, rssEndMb: t.rssMb, workerStallMs: t.loopDelayMaxMs, workerStallP999Ms: t.loopDelayP999Ms };
     })(),
     simulatorStallMs, messages: messagesSince(messageCounts(workers), messagesBefore),
+    changedFields: audited.rows.map((r) => [r.what, Number(r.lines)]),
     pg, simulatorCpuMs: (cpu.user + cpu.system) / 1000, rssStartMb: before.map((s) => s.rssBytes / 1024 / 1024),
     warnings: workers.reduce((n, w) => n + w.warnings, 0) - warningsBefore, errors: workers.reduce((n, w) => n + w.errors, 0) - errorsBefore,
   };
@@ -241,6 +247,8 @@ function report(results: RunResult[], enrolled: EnrolledState, inScope: number, 
   const labels = results.map((r) => r.label);
   const mainTable = table(['measure', ...labels, 'target (last run)'], measures.map(([name, f, target]) => [name, ...results.map(f), target]));
 
+  const fields = [...new Set(results.flatMap((r) => r.changedFields.map(([f]) => f)))];
+  const changes = fields.length === 0 ? '(none)' : table(['direction and field', ...labels], fields.map((f) => [f, ...results.map((r) => String(r.changedFields.find(([x]) => x === f)?.[1] ?? 0))]));
   const endpoints = [...new Set(results.flatMap((r) => r.calls.byEndpoint.map(([e]) => e)))];
   const byEndpoint = table(['endpoint', ...results.flatMap((r) => [`${r.label}: calls`, 'per learner'])], endpoints.map((e) => [e, ...results.flatMap((r) => {
     const c = r.calls.byEndpoint.find(([x]) => x === e)?.[1] ?? 0;
@@ -267,6 +275,10 @@ function report(results: RunResult[], enrolled: EnrolledState, inScope: number, 
     'Calls by endpoint:',
     '',
     byEndpoint,
+    '',
+    'Changes by field (audit lines of the run):',
+    '',
+    changes,
     '',
     ...results.flatMap((r) => [`${r.label}:`, ...r.checks.map((c) => `- ${c}`),
       ...(r.messages.length ? [`- worker warn/error log lines: ${r.messages.map(([m, k]) => `"${m}" × ${k}`).join(', ')}`] : [])]),

@@ -12,7 +12,7 @@ export interface EPortfolio {
   /** Enrols one learner; throws EnrolInvalidError for input a PICS user must fix (never retried). */
   enrol(learnerId: number, choices: EnrolChoices, context: EnrolContext): Promise<EnrolOutcome>;
   /** Every assessor and employer in the ePortfolio, for the Look Up … ID picker (A1). */
-  listDirectory(context: { signal: AbortSignal }): Promise<DirectoryEntry[]>;
+  listDirectory(context: { signal: AbortSignal; logger?: Logger }): Promise<DirectoryEntry[]>;
 }
 
 export interface EnrolContext {

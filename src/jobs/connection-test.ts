@@ -73,7 +73,7 @@ export async function testOneFileConnection(ctx: ConnectionTestContext): Promise
     return finish({ ok: false, version: null, customerId: null, customerName: null, reason: 'no customer token is set in pics.onefile_settings', callsMade: 0 });
   }
   const baseUrl = oneFileBaseUrl(settings.environment, ctx.baseUrlOverride);
-  const client = ctx.createClient(settings, ctx.signal ? { signal: ctx.signal } : {});
+  const client = ctx.createClient(settings, { logger: ctx.logger, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   try {
     const customer = await client.customer();
     return await finish({

@@ -79,7 +79,7 @@ async function runLearnerSync(ctx: JobContext<SyncLearnerJobData>, deps: Deps, c
   if (!run) throw new UnrecoverableError(`sync run ${runId} does not exist`);
   const firstSync = ctx.data.runId ? run.firstSync : await isFirstSync(deps.db, 'onefile');
   // Daily children wait briefly for a budget slot, then step aside (delayed), so on-demand refreshes find a short line.
-  const client = createClient(active.settings, { signal: ctx.signal, ...(ctx.data.runId ? { maxWaitMs: deps.config.onefile.bulkMaxWaitMs } : {}) });
+  const client = createClient(active.settings, { signal: ctx.signal, logger: ctx.logger, ...(ctx.data.runId ? { maxWaitMs: deps.config.onefile.bulkMaxWaitMs } : {}) });
   try {
     const now = new Date();
     const result = await syncOneFileLearner(

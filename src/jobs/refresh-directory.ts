@@ -45,7 +45,7 @@ function directoryProcessor(deps: Deps, factories: EPortfolioFactories): Process
         throw error;
       }
       if (!ePortfolio) return ctx.skip(INTEGRATION_DISABLED);
-      const entries = await ePortfolio.listDirectory({ signal: ctx.signal });
+      const entries = await ePortfolio.listDirectory({ signal: ctx.signal, logger: ctx.logger });
       const saved = await saveDirectory(deps.db, ePortfolio.provider, entries);
       const summary = { provider: ePortfolio.provider, ...saved };
       ctx.logger.info(summary, 'ePortfolio directory refreshed');

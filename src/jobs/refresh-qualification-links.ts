@@ -30,7 +30,7 @@ export function refreshQualificationLinksJob(createClient: OneFileClientFactory)
           if (active.provider !== 'onefile') return ctx.skip(active.provider === 'none' ? INTEGRATION_DISABLED : 'qualification links are a OneFile feature');
           const organisationId = ctx.data.organisationId ?? active.settings.organisationId;
           if (!organisationId) throw new UnrecoverableError('no OneFile organisation is set in pics.onefile_settings.organisation_id');
-          const client = createClient(active.settings, { signal: ctx.signal });
+          const client = createClient(active.settings, { signal: ctx.signal, logger: ctx.logger });
           const refreshId = await startLinkRefresh(deps.db, organisationId, ctx.job.id ?? null);
           try {
             const standards: OneFileStandard[] = [];

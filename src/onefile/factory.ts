@@ -18,6 +18,8 @@ export interface ClientForSettingsOptions {
   onRequest?: (info: OneFileRequestInfo) => void;
   /** Overrides config.onefile.maxWaitMs, e.g. shorter for bulk work so on-demand calls find a short line. */
   maxWaitMs?: number;
+  /** The job's logger, so the client's lines carry its queue, job and learner ids; default the process's. */
+  logger?: Logger;
 }
 
 export type OneFileClientFactory = ((settings: Pick<OneFileSettings, 'customerToken' | 'environment'>,
@@ -67,7 +69,7 @@ export function createOneFileClientFactory({ redis, config, logger, onWait }: On
       sessions,
       timeoutMs: onefile.timeoutMs,
       maxWaitMs: options.maxWaitMs ?? onefile.maxWaitMs,
-      ...(logger ? { logger } : {}),
+      ...(options.logger ?? logger ? { logger: options.logger ?? logger } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });

@@ -45,7 +45,12 @@ describe('logs of a full enrol and sync carry no secret and no personal data', (
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     // The log really covers what it should: OneFile calls, the re-login, both jobs with their child logger fields.
     expect(entries.some((e) => e.msg === 'OneFile call' && e.endpoint === 'POST /Authentication')).toBe(true);
-    expect(entries.some((e) => typeof e.msg === 'string' && e.msg.includes('logging in again'))).toBe(true);
+    // ... and the client's lines carry the job they were made for (the ops trail from a call to its learner).
+    expect(entries.find((e) => typeof e.msg === 'string' && e.msg.includes('logging in again'))).toMatchObject({ queue: QUEUE.dailySync, jobId: sync.jobId, learnerId });
+    const calls = entries.filter((e) => e.msg === 'OneFile call');
+    expect(calls.filter((e) => typeof e.jobId !== 'string' || typeof e.queue !== 'string')).toEqual([]);
+    expect(new Set(calls.filter((e) => e.endpoint === 'POST /Review/Search/{page}/{size}').map((e) => e.jobId))).toEqual(new Set([enrol.jobId, sync.jobId]));
+    expect(calls.find((e) => e.endpoint === 'POST /User')).toMatchObject({ queue: QUEUE.enrol, jobId: enrol.jobId, learnerId });
     for (const [queue, jobId] of [[QUEUE.enrol, enrol.jobId], [QUEUE.dailySync, sync.jobId]] as const) {
       expect(entries.find((e) => e.msg === 'job finished' && e.jobId === jobId)).toMatchObject({ queue, jobId, learnerId, outcome: 'completed' });
     }

@@ -21,7 +21,7 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
       const { decision } = await decideEnrol(db, learnerId, settings, choices);
       if (decision.kind === 'refused') throw new EnrolInvalidError([{ field: 'learner', message: decision.reason }], 'refused');
       if (decision.kind === 'invalid') throw new EnrolInvalidError(decision.problems);
-      const client = createClient(settings, { signal: context.signal });
+      const client = createClient(settings, { signal: context.signal, logger: context.logger });
       const result = await executeOneFileEnrol({ db, client, settings, logger: context.logger }, decision.plan);
       return {
         externalLearnerId: String(result.oneFileLearnerId),
@@ -35,7 +35,7 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
     async listDirectory(context): Promise<DirectoryEntry[]> {
       const organisationId = settings.organisationId;
       if (!organisationId) return [];
-      const client = createClient(settings, { signal: context.signal });
+      const client = createClient(settings, { signal: context.signal, ...(context.logger ? { logger: context.logger } : {}) });
       const [assessors, placements] = await Promise.all([
         client.findUsers({ OrganisationID: organisationId, Role: ONEFILE_ROLE.assessor }),
         client.searchPlacements(organisationId).all(),

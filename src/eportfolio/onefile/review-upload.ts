@@ -13,8 +13,8 @@ import type { OneFileCtx } from './enrol.js';
  *
  * Under a per-learner lock (every process), in order:
  * 1. PICS already holds the review's OneFile id: another job did it.
- * 2. A review of this learner at that scheduled time that no PICS review claims (from the caller's search) is
- *    one an earlier attempt made: it is adopted.
+ * 2. A review of this learner at that scheduled time that no PICS review claims (from the caller's search,
+ *    re-checked against PICS now) is one an earlier attempt made: it is adopted.
  * 3. An earlier attempt got as far as the visit (its step is recorded before the review is created), so the
  *    review may exist although the caller's search predates it: search again, then adopt or create.
  * 4. Otherwise the visit, then the review. The visit is remembered so a retry after a failed POST /Review
@@ -45,8 +45,10 @@ export async function uploadReviewOnce(
     const known = await readReviewOneFileId(conn, upload.reviewId);
     if (known !== null) return { oneFileReviewId: known, how: 'already-in-pics' as const };
     const at = Date.parse(upload.scheduledFor);
+    // Claimed now, not when the caller searched: another job may have taken one of them since.
+    const claimed = await readLearnerReviewOneFileIds(conn, learnerId);
     const adopt = async (list: OneFileReviewSummary[]): Promise<UploadedReview | null> => {
-      const index = list.findIndex((r) => sameTime(r.scheduledFor, at));
+      const index = list.findIndex((r) => sameTime(r.scheduledFor, at) && !claimed.has(r.id));
       if (index < 0) return null;
       const id = list.splice(index, 1)[0]!.id;
       await setReviewOneFileId(conn, upload.reviewId, id);
@@ -58,9 +60,7 @@ export async function uploadReviewOnce(
     const visitKey = `visit:${upload.reviewId}`;
     let visitId = Number((await readEnrolSteps(conn, learnerId)).get(visitKey)) || null;
     if (visitId !== null) {
-      const claimed = await readLearnerReviewOneFileIds(conn, learnerId);
-      const fresh = (await client.searchReviews(learnerOneFileId).all()).filter((r) => !claimed.has(r.id));
-      const found = await adopt(fresh);
+      const found = await adopt(await client.searchReviews(learnerOneFileId).all());
       if (found) return found;
     } else {
       visitId = await client.createVisit({
