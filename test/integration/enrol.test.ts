@@ -45,9 +45,15 @@ describe('refresh-qualification-links and enrol-learner against the simulator', 
 
   it('E1–E6: enrols a learner with placement, classroom, assessors, aims and reviews; ids written back to PICS', async () => {
     const learnerId = await h.producer.resolveLearnerIdent('L0002');
+    h.sim.resetStats();
     const { jobId } = await h.producer.enqueueEnrol(learnerId, { pathways: { 3: 41301 } });
     const job = await h.waitForJob(h.producer.queues[QUEUE.enrol], jobId);
     expect(job.failedReason).toBeUndefined();
+    // E7's searches look for what a crashed attempt left behind: a learner this attempt created has none.
+    const calls = h.sim.stats().byEndpoint;
+    expect(Object.keys(calls)).toEqual(expect.arrayContaining(['POST /Standard/{id}/Assign/{learnerId}', 'POST /Review']));
+    expect(calls['POST /LearningAim/Search/{page}/{size}']).toBeUndefined();
+    expect(calls['POST /Review/Search/{page}/{size}']).toBeUndefined();
     const learner = await h.t.db.selectFrom('pics.learner').selectAll().where('id', '=', learnerId).executeTakeFirstOrThrow();
     expect(learner.onefile_id).toBeGreaterThan(0);
     const user = h.sim.state.users.get(learner.onefile_id!);

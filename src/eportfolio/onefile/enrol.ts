@@ -149,6 +149,9 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
 
   // E1 the learner, with DefaultAssessorID, ClassroomID and PlacementID already resolved.
   let oneFileLearnerId = done('learner');
+  // A learner this very attempt created has only the aims and reviews this attempt gives it (and knows), so
+  // the look-ups for what a crashed attempt left behind are skipped: two calls fewer on a first enrol.
+  let createdNow = false;
   if (oneFileLearnerId === null) {
     const existing = (await client.findUsers({ OrganisationID: org, MISID: plan.learnerIdent, Role: ONEFILE_ROLE.learner }))
       .filter((u) => u.role === null || u.role === ONEFILE_ROLE.learner);
@@ -156,7 +159,12 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
       throw new EnrolInvalidError([{ field: 'learner', message: `OneFile already holds ${existing.length} learners with MIS value '${plan.learnerIdent}' (${existing.map((u) => u.id).join(', ')}): link the right one by hand` }], 'duplicate-in-eportfolio');
     }
     if (existing.length === 1) logger.warn({ oneFileLearnerId: existing[0]!.id }, 'learner already in OneFile under its MIS value: adopting it instead of creating another');
-    oneFileLearnerId = existing[0]?.id ?? (await client.createUser({ ...omitNulls(plan.learner), DefaultAssessorID: mainAssessorId, ClassroomID: classroomId, PlacementID: placementId })).id;
+    if (existing.length === 1) {
+      oneFileLearnerId = existing[0]!.id;
+    } else {
+      oneFileLearnerId = (await client.createUser({ ...omitNulls(plan.learner), DefaultAssessorID: mainAssessorId, ClassroomID: classroomId, PlacementID: placementId })).id;
+      createdNow = true;
+    }
     // The step first: once PICS holds the id, a retry must know it is finishing its own enrol (not refuse it).
     await mark('learner', oneFileLearnerId);
     await recordLearnerPushed(db, learnerId, { defaultAssessorId: mainAssessorId, placementId });
@@ -170,7 +178,9 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
     const key = `aim:${aim.learnerQualificationId}`;
     let aimId = done(key);
     if (aimId === null) {
-      existingAims ??= new Map((await client.searchLearningAims(oneFileLearnerId).all()).filter((a) => a.standardId !== null).map((a) => [a.standardId!, a.id]));
+      existingAims ??= createdNow
+        ? new Map()
+        : new Map((await client.searchLearningAims(oneFileLearnerId).all()).filter((a) => a.standardId !== null).map((a) => [a.standardId!, a.id]));
       aimId = existingAims.get(aim.standardId) ?? (await client.assignStandard(aim.standardId, oneFileLearnerId));
       existingAims.set(aim.standardId, aimId);
       // The step first, as for the learner: once PICS holds the aim id, a retry still finishes its fields and lead.
@@ -197,7 +207,10 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
     const key = `review:${review.reviewId}`;
     let reviewId = done(key);
     if (reviewId === null) {
-      if (unclaimed === null) {
+      if (unclaimed === null && createdNow) {
+        // A review a daily child uploaded meanwhile is still found: uploadReviewOnce checks PICS under its lock.
+        unclaimed = [];
+      } else if (unclaimed === null) {
         const claimed = new Set([...steps].filter(([k]) => k.startsWith('review:')).map(([, v]) => Number(v)));
         for (const id of await readLearnerReviewOneFileIds(db, learnerId)) claimed.add(id);
         unclaimed = (await client.searchReviews(oneFileLearnerId).all()).filter((r) => !claimed.has(r.id));
