@@ -7,6 +7,7 @@ import { seedDemoPics } from './demo/seed-pics.js';
 import { generateLearners } from './demo/pics-generator.js';
 import { seedCatalogue, resetDemoData } from './demo/seed-pics.js';
 import { registerConnectionTest } from './cli/connection-test.js';
+import { registerDirectory } from './cli/directory.js';
 import { registerEnqueue } from './cli/enqueue.js';
 import { registerPreview } from './cli/preview.js';
 import { registerReports } from './cli/report.js';
@@ -108,6 +109,7 @@ registerStatus(program);
 registerReports(program);
 registerRetry(program);
 registerConnectionTest(program);
+registerDirectory(program);
 
 const configCommand = program.command('config').description('show the configuration');
 configCommand

@@ -38,3 +38,15 @@ export async function organisationsLinkedTo(db: Kysely<DB>, externalIds: string[
     .where('additional_id', 'in', externalIds).orderBy('id').execute();
   return rows.map((r) => ({ id: r.id, ident: r.ident, name: r.name, externalId: clean(r.additional_id) }));
 }
+
+/** PICS's own reference of an officer (ident), as users know it, to its row id. */
+export async function findOfficerIdByIdent(db: Kysely<DB>, ident: string): Promise<number | null> {
+  const r = await db.selectFrom('pics.officer').select('id').where('ident', '=', ident.trim()).orderBy('id').executeTakeFirst();
+  return r?.id ?? null;
+}
+
+/** PICS's own reference of an organisation (ident) to its row id. */
+export async function findOrganisationIdByIdent(db: Kysely<DB>, ident: string): Promise<number | null> {
+  const r = await db.selectFrom('pics.organisation').select('id').where('ident', '=', ident.trim()).orderBy('id').executeTakeFirst();
+  return r?.id ?? null;
+}

@@ -120,6 +120,45 @@ describe('CLI (node dist/src/cli.js) against a real database, Redis and the simu
     expect(job.failedReason).toContain('has no email');
   });
 
+  it('directory: refresh, list, and link an officer and an organisation (A1), with clear refusals', async () => {
+    const before = await cli(h, ['directory', 'list', 'assessor']);
+    expect(before.code).toBe(0);
+    expect(before.stdout).toMatch(/read from it:\s+never: run `directory refresh`/);
+    const { organisation_id: oneFileOrganisation } = await h.t.db.selectFrom('pics.onefile_settings').select('organisation_id').executeTakeFirstOrThrow();
+    h.sim.seed({ placements: [{ OrganisationID: oneFileOrganisation, Name: 'Directory Test Employer Ltd', Active: true }] });
+    const refresh = await cli(h, ['directory', 'refresh', '--json']);
+    expect(refresh.code).toBe(0);
+    const { jobId } = json(refresh) as { jobId: string };
+    expect((await h.waitForJob(h.producer.queues[QUEUE.refreshLinks], jobId)).returnvalue).toMatchObject({ provider: 'onefile' });
+
+    const listed = json(await cli(h, ['directory', 'list', 'assessor', '--json'])) as { provider: string; entries: Array<{ externalId: string; linkedTo: unknown[] }> };
+    expect(listed.provider).toBe('onefile');
+    const free = listed.entries.find((e) => e.linkedTo.length === 0)!;
+    expect(free).toBeDefined();
+    const officers = await h.t.db.selectFrom('pics.officer').select(['id', 'ident']).where('other_system_id', 'is', null).orderBy('id').limit(2).execute();
+    const linked = await cli(h, ['directory', 'link-officer', officers[0]!.ident!, free.externalId]);
+    expect(linked).toMatchObject({ code: 0, stdout: `officer ${officers[0]!.ident} is now linked to OneFile assessor ${free.externalId}\n` });
+    const stored = await h.t.db.selectFrom('pics.officer').select('other_system_id').where('id', '=', officers[0]!.id).executeTakeFirstOrThrow();
+    expect(stored.other_system_id).toBe(free.externalId);
+    const table = await cli(h, ['directory', 'list', 'assessor', '--search', free.externalId]);
+    expect(table.stdout).toContain(officers[0]!.ident!);
+
+    // One id, one officer: the second is refused and keeps what it had.
+    const taken = await cli(h, ['directory', 'link-officer', officers[1]!.ident!, free.externalId]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toBe(`${free.externalId} is already the Other System ID of ${officers[0]!.ident} (${(await h.t.db.selectFrom('pics.officer').select(['forenames', 'surname']).where('id', '=', officers[0]!.id).executeTakeFirstOrThrow().then((o) => `${o.forenames} ${o.surname}`))}): unlink it there first\n`);
+    const employers = json(await cli(h, ['directory', 'list', 'employer', '--json'])) as { entries: Array<{ externalId: string; linkedTo: unknown[] }> };
+    const freeEmployer = employers.entries.find((e) => e.linkedTo.length === 0);
+    const organisation = await h.t.db.selectFrom('pics.organisation').select(['id', 'ident']).where('additional_id', 'is', null).orderBy('id').executeTakeFirstOrThrow();
+    expect(freeEmployer).toBeDefined();
+    const org = json(await cli(h, ['directory', 'link-employer', organisation.ident!, freeEmployer!.externalId, '--json']));
+    expect(org).toMatchObject({ provider: 'onefile', id: organisation.id, externalId: freeEmployer!.externalId, previous: null, ident: organisation.ident });
+    const unknownId = await cli(h, ['directory', 'link-employer', organisation.ident!, '999999999']);
+    expect(unknownId).toMatchObject({ code: 1, stderr: 'OneFile has no employer 999999999 in the last look-up: refresh the list and choose again\n' });
+    expect(await cli(h, ['directory', 'link-officer', 'O9999', free.externalId])).toMatchObject({ code: 1, stderr: 'no officer with ident "O9999" in PICS\n' });
+    expect(await cli(h, ['directory', 'list', 'learners'])).toMatchObject({ code: 2, stderr: 'the list is "assessor" or "employer", not "learners"\n' });
+  });
+
   it('fails with a clear message and a non-zero exit code', async () => {
     const unknown = await cli(h, ['enqueue', 'sync', 'L9999']);
     expect(unknown).toMatchObject({ code: 1, stdout: '' });
