@@ -160,6 +160,11 @@ export function mergeFaults(cur: FaultSettings, u: FaultUpdate): FaultSettings {
   const known = ['seed', 'endpoints', 'errors', 'drops', 'slow', 'latency', 'badAnswers', 'burst429', 'expireSessions'];
   const stray = Object.keys(u).filter((k) => !known.includes(k));
   if (stray.length > 0) throw badRequest(`Unknown fault setting(s): ${stray.join(', ')}.`);
+  for (const name of ['errors', 'drops', 'slow', 'latency'] as const) {
+    const v: unknown = u[name];
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw badRequest(`${name} must be a JSON object.`);
+  }
+  if (u.expireSessions !== undefined && typeof u.expireSessions !== 'boolean') throw badRequest('expireSessions must be true or false.');
   const errors = { ...cur.errors, ...u.errors };
   const drops = { ...cur.drops, ...u.drops };
   const slow = { ...cur.slow, ...u.slow };

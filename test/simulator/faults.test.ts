@@ -182,7 +182,8 @@ describe('fault settings', () => {
     const changed = await admin(sim, 'POST', '/faults', { errors: { rate: 0 }, latency: { kind: 'fixed', ms: 1 } });
     expect(changed.json()).toMatchObject({ errors: { rate: 0 }, latency: { kind: 'fixed', ms: 1 } });
     for (const bad of [{ errors: { rate: 2 } }, { latency: { kind: 'weird' } }, { badAnswers: [{ endpoint: 'GET /Customer', kind: 'x' }] },
-      { errors: { statuses: [404] } }, { nonsense: true }, { drops: { when: 'later' } }]) {
+      { errors: { statuses: [404] } }, { nonsense: true }, { drops: { when: 'later' } }, { errors: 5 }, { slow: [] }, { latency: null },
+      { expireSessions: 7 }]) {
       const r = await admin(sim, 'POST', '/faults', bad);
       expect(r.status).toBe(400);
       expect(r.json().Message).toEqual(expect.any(String));
