@@ -49,7 +49,7 @@ describe('logs of a full enrol and sync carry no secret and no personal data', (
     expect(entries.find((e) => typeof e.msg === 'string' && e.msg.includes('logging in again'))).toMatchObject({ queue: QUEUE.dailySync, jobId: sync.jobId, learnerId });
     const calls = entries.filter((e) => e.msg === 'OneFile call');
     expect(calls.filter((e) => typeof e.jobId !== 'string' || typeof e.queue !== 'string')).toEqual([]);
-    expect(new Set(calls.filter((e) => e.endpoint === 'POST /Review/Search/{page}/{size}').map((e) => e.jobId))).toEqual(new Set([enrol.jobId, sync.jobId]));
+    expect(new Set(calls.filter((e) => e.endpoint === 'POST /Review/Search/{page}/{size}').map((e) => e.jobId))).toEqual(new Set([sync.jobId]));
     expect(calls.find((e) => e.endpoint === 'POST /User')).toMatchObject({ queue: QUEUE.enrol, jobId: enrol.jobId, learnerId });
     for (const [queue, jobId] of [[QUEUE.enrol, enrol.jobId], [QUEUE.dailySync, sync.jobId]] as const) {
       expect(entries.find((e) => e.msg === 'job finished' && e.jobId === jobId)).toMatchObject({ queue, jobId, learnerId, outcome: 'completed' });
