@@ -9,7 +9,7 @@ import { OneFileError, OneFileRateLimitedError } from '../onefile/errors.js';
 import { readOneFileSettings, recordConnectionTest } from '../pics/index.js';
 import { JOB_NAME } from '../queues/job-options.js';
 import { QUEUE } from '../queues/names.js';
-import { InvalidJobDataError } from './payloads.js';
+import { parseReasonOnlyJobData } from './payloads.js';
 import type { JobDefinition } from './registry.js';
 import { createProcessor } from './runner.js';
 
@@ -91,12 +91,7 @@ export interface ConnectionTestJobData {
 }
 
 export function parseConnectionTestJobData(raw: unknown): ConnectionTestJobData {
-  const data = raw ?? {};
-  if (typeof data !== 'object' || Array.isArray(data)) throw new InvalidJobDataError('job data must be an object');
-  const { reason, ...rest } = data as Record<string, unknown>;
-  if (Object.keys(rest).length) throw new InvalidJobDataError(`job data has unexpected field(s): ${Object.keys(rest).join(', ')}`);
-  if (reason !== undefined && reason !== 'user' && reason !== 'cli') throw new InvalidJobDataError('job data reason must be user or cli');
-  return reason ? { reason } : {};
+  return parseReasonOnlyJobData(raw, ['user', 'cli'] as const);
 }
 
 function connectionTestProcessor(deps: Deps, createClient: OneFileClientFactory): Processor {

@@ -24,6 +24,24 @@ function onlyKeys(data: Record<string, unknown>, allowed: string[]): void {
   if (extra.length) throw new InvalidJobDataError(`job data has unexpected field(s): ${extra.join(', ')}`);
 }
 
+/** `reason`, when present, one of `allowed`: "job data reason must be user, cli or startup". */
+function reasonOf<R extends string>(data: Record<string, unknown>, allowed: readonly R[]): R | undefined {
+  const reason = data.reason;
+  if (reason === undefined) return undefined;
+  if (!allowed.includes(reason as R)) {
+    throw new InvalidJobDataError(`job data reason must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`);
+  }
+  return reason as R;
+}
+
+/** A payload that holds at most a `reason` (who asked): connection test, directory refresh. */
+export function parseReasonOnlyJobData<R extends string>(raw: unknown, allowed: readonly R[]): { reason?: R } {
+  const data = record(raw ?? {});
+  onlyKeys(data, ['reason']);
+  const reason = reasonOf(data, allowed);
+  return reason ? { reason } : {};
+}
+
 export interface EnrolJobData {
   learnerId: number;
   organisationId?: number;
@@ -57,10 +75,8 @@ export function parseRefreshLinksJobData(raw: unknown): RefreshLinksJobData {
   const data = record(raw ?? {});
   onlyKeys(data, ['organisationId', 'reason']);
   const organisationId = positiveInt(data, 'organisationId', true);
-  if (data.reason !== undefined && !['user', 'startup', 'cli'].includes(String(data.reason))) {
-    throw new InvalidJobDataError(`job data reason must be user, startup or cli`);
-  }
-  return { ...(organisationId ? { organisationId } : {}), ...(data.reason ? { reason: data.reason as RefreshLinksJobData['reason'] } : {}) };
+  const reason = reasonOf(data, ['user', 'startup', 'cli'] as const);
+  return { ...(organisationId ? { organisationId } : {}), ...(reason ? { reason } : {}) };
 }
 
 export interface SyncLearnerJobData {

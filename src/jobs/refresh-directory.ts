@@ -4,7 +4,7 @@ import { EPortfolioConfigurationError, INTEGRATION_DISABLED } from '../eportfoli
 import { activeEPortfolio, type EPortfolioFactories } from '../eportfolio/select.js';
 import { QUEUE } from '../queues/names.js';
 import { saveDirectory } from '../store/directory.js';
-import { InvalidJobDataError } from './payloads.js';
+import { parseReasonOnlyJobData } from './payloads.js';
 import type { JobDefinition } from './registry.js';
 import { createProcessor } from './runner.js';
 
@@ -23,12 +23,7 @@ export interface RefreshDirectoryJobData {
 }
 
 export function parseRefreshDirectoryJobData(raw: unknown): RefreshDirectoryJobData {
-  const data = raw ?? {};
-  if (typeof data !== 'object' || Array.isArray(data)) throw new InvalidJobDataError('job data must be an object');
-  const { reason, ...rest } = data as Record<string, unknown>;
-  if (Object.keys(rest).length) throw new InvalidJobDataError(`job data has unexpected field(s): ${Object.keys(rest).join(', ')}`);
-  if (reason !== undefined && reason !== 'user' && reason !== 'cli' && reason !== 'startup') throw new InvalidJobDataError('job data reason must be user, cli or startup');
-  return reason ? { reason } : {};
+  return parseReasonOnlyJobData(raw, ['user', 'cli', 'startup'] as const);
 }
 
 function directoryProcessor(deps: Deps, factories: EPortfolioFactories): Processor {
