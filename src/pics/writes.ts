@@ -165,13 +165,8 @@ export async function readOrganisationAdditionalId(db: Kysely<DB>, organisationI
   return storedId(row?.additional_id);
 }
 
-/** The OneFile review ids PICS holds on this learner's reviews. */
-export async function readLearnerReviewOneFileIds(db: Kysely<DB>, learnerId: number): Promise<Set<number>> {
-  const rows = await db.selectFrom('pics.review').select('onefile_system_id').where('learner_id', '=', learnerId).where('onefile_system_id', 'is not', null).execute();
-  return new Set(rows.map((r) => r.onefile_system_id!));
-}
-
-export async function readReviewOneFileId(db: Kysely<DB>, reviewId: number): Promise<number | null> {
-  const row = await db.selectFrom('pics.review').select('onefile_system_id').where('id', '=', reviewId).executeTakeFirst();
-  return row?.onefile_system_id ?? null;
+/** The learner's reviews PICS has linked to OneFile: PICS review id → OneFile review id. */
+export async function readLearnerReviewLinks(db: Kysely<DB>, learnerId: number): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('pics.review').select(['id', 'onefile_system_id']).where('learner_id', '=', learnerId).where('onefile_system_id', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.id, r.onefile_system_id!]));
 }

@@ -6,7 +6,6 @@ import type { OneFileClient } from '../../onefile/client.js';
 import { ONEFILE_ROLE, type OneFileReviewSummary, type OneFileUserSummary } from '../../onefile/types.js';
 import {
   readOfficerOtherSystemId, readOrganisationAdditionalId, setLearnerOneFileId, setLearningAimId, setOfficerOtherSystemId, setOrganisationAdditionalId,
-  readLearnerReviewOneFileIds,
   type OneFileSettings,
 } from '../../pics/index.js';
 import type { EmployerUpload, EnrolPlan, OfficerUpload } from '../../rules/enrol-plan.js';
@@ -202,21 +201,15 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
 
   // E3 reviews (with their visits), matched after a crash by scheduled time among the learner's reviews.
   const reviews: Record<number, number> = {};
-  let unclaimed: OneFileReviewSummary[] | null = null;
+  let searched: OneFileReviewSummary[] | null = null;
   for (const review of plan.reviews) {
     const key = `review:${review.reviewId}`;
     let reviewId = done(key);
     if (reviewId === null) {
-      if (unclaimed === null && createdNow) {
-        // A review a daily child uploaded meanwhile is still found: uploadReviewOnce checks PICS under its lock.
-        unclaimed = [];
-      } else if (unclaimed === null) {
-        const claimed = new Set([...steps].filter(([k]) => k.startsWith('review:')).map(([, v]) => Number(v)));
-        for (const id of await readLearnerReviewOneFileIds(db, learnerId)) claimed.add(id);
-        unclaimed = (await client.searchReviews(oneFileLearnerId).all()).filter((r) => !claimed.has(r.id));
-      }
+      // uploadReviewOnce leaves out the reviews PICS already claims, and finds one a daily child uploaded meanwhile.
+      searched ??= createdNow ? [] : await client.searchReviews(oneFileLearnerId).all();
       const assessorId = officerIds[review.assessorOfficerId] ?? mainAssessorId;
-      reviewId = (await uploadReviewOnce(ctx, { learnerId, learnerOneFileId: oneFileLearnerId, organisationId: org, assessorId }, review, unclaimed)).oneFileReviewId;
+      reviewId = (await uploadReviewOnce(ctx, { learnerId, learnerOneFileId: oneFileLearnerId, organisationId: org, assessorId }, review, searched)).oneFileReviewId;
       await mark(key, reviewId);
     }
     reviews[review.reviewId] = reviewId;

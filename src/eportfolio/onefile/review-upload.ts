@@ -1,5 +1,5 @@
 import type { OneFileReviewSummary } from '../../onefile/types.js';
-import { readLearnerReviewOneFileIds, readReviewOneFileId, setReviewOneFileId } from '../../pics/index.js';
+import { readLearnerReviewLinks, setReviewOneFileId } from '../../pics/index.js';
 import type { ReviewUpload } from '../../rules/enrol-plan.js';
 import { withEntityLock } from '../../db/entity-lock.js';
 import { readEnrolSteps, recordEnrolStep } from '../../store/enrol.js';
@@ -14,7 +14,7 @@ import type { OneFileCtx } from './enrol.js';
  * Under a per-learner lock (every process), in order:
  * 1. PICS already holds the review's OneFile id: another job did it.
  * 2. A review of this learner at that scheduled time that no PICS review claims (from the caller's search,
- *    re-checked against PICS now) is one an earlier attempt made: it is adopted.
+ *    checked against PICS now) is one an earlier attempt made: it is adopted.
  * 3. An earlier attempt got as far as the visit (its step is recorded before the review is created), so the
  *    review may exist although the caller's search predates it: search again, then adopt or create.
  * 4. Otherwise the visit, then the review. The visit is remembered so a retry after a failed POST /Review
@@ -35,18 +35,19 @@ export interface UploadedReview {
 
 const sameTime = (a: string | null, at: number) => a !== null && Date.parse(a) === at;
 
-/** `unclaimed`: the learner's OneFile reviews no PICS review claims, as the caller last searched them; taken from as they are adopted. */
+/** `searched`: the learner's OneFile reviews as the caller last searched them; an adopted one is taken from it. */
 export async function uploadReviewOnce(
-  ctx: OneFileCtx, target: ReviewUploadTarget, upload: ReviewUpload, unclaimed: OneFileReviewSummary[],
+  ctx: OneFileCtx, target: ReviewUploadTarget, upload: ReviewUpload, searched: OneFileReviewSummary[],
 ): Promise<UploadedReview> {
   const { client } = ctx;
   const { learnerId, learnerOneFileId } = target;
   return withEntityLock(ctx.db, `onefile:reviews:${learnerId}`, async (conn) => {
-    const known = await readReviewOneFileId(conn, upload.reviewId);
-    if (known !== null) return { oneFileReviewId: known, how: 'already-in-pics' as const };
+    // Read now, not when the caller searched: another job may have uploaded or claimed one since.
+    const links = await readLearnerReviewLinks(conn, learnerId);
+    const known = links.get(upload.reviewId);
+    if (known !== undefined) return { oneFileReviewId: known, how: 'already-in-pics' as const };
+    const claimed = new Set(links.values());
     const at = Date.parse(upload.scheduledFor);
-    // Claimed now, not when the caller searched: another job may have taken one of them since.
-    const claimed = await readLearnerReviewOneFileIds(conn, learnerId);
     const adopt = async (list: OneFileReviewSummary[]): Promise<UploadedReview | null> => {
       const index = list.findIndex((r) => sameTime(r.scheduledFor, at) && !claimed.has(r.id));
       if (index < 0) return null;
@@ -54,7 +55,7 @@ export async function uploadReviewOnce(
       await setReviewOneFileId(conn, upload.reviewId, id);
       return { oneFileReviewId: id, how: 'adopted' };
     };
-    const adopted = await adopt(unclaimed);
+    const adopted = await adopt(searched);
     if (adopted) return adopted;
 
     const visitKey = `visit:${upload.reviewId}`;

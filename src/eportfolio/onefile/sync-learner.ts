@@ -242,9 +242,8 @@ export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: num
     });
   }
 
-  // D5/D11 uploads: a review left behind by a crash is found by its scheduled time among the unclaimed ones.
-  const claimed = new Set(graph.reviews.map((r) => r.onefile_system_id).filter((id): id is number => id !== null));
-  const unclaimed = summaries.filter((s) => !claimed.has(s.id));
+  // D5/D11 uploads: a review left behind by a crash is found by its scheduled time among those PICS does not claim.
+  const searched = [...summaries];
   for (const upload of plan.reviewUploads) {
     const officer = graph.officers.get(upload.assessorOfficerId);
     const assessorId = (officer && oneFileIdOf(officer.other_system_id)) ?? mainOfficerOneFileId ?? lastPushed.defaultAssessorId;
@@ -252,7 +251,7 @@ export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: num
       ctx.logger.warn({ reviewId: upload.reviewId }, 'review not uploaded: its officer has no OneFile account yet');
       continue;
     }
-    const { oneFileReviewId, how } = await uploadReviewOnce(ctx, { learnerId, learnerOneFileId, organisationId: org, assessorId }, upload, unclaimed);
+    const { oneFileReviewId, how } = await uploadReviewOnce(ctx, { learnerId, learnerOneFileId, organisationId: org, assessorId }, upload, searched);
     if (how === 'already-in-pics') continue; // another job uploaded it, and audited it
     pushed.push({ table: 'review', rowId: upload.reviewId, field: 'onefile_system_id', oldValue: null, newValue: oneFileReviewId, direction: 'to_eportfolio', rule: ctx.firstSync ? 'D11' : 'D5' });
   }
