@@ -22,7 +22,7 @@ import { deleteKeysWithPrefix } from '../support/redis.js';
 import { machineLine, resultsHeader } from '../support/machine.js';
 import { fixed, table } from '../support/table.js';
 import {
-  messageCounts, messagesSince, spawnWorker, stopWorkers, totalsBetween, type WorkerProcess, type WorkerSnapshot,
+  messageCounts, messagesSince, printWorkerTails, spawnWorker, stopWorkersReporting, totalsBetween, type WorkerProcess, type WorkerSnapshot,
 } from '../support/workers.js';
 import { seedEnrolledState, type EnrolledState } from './enrolled-state.js';
 
@@ -358,11 +358,10 @@ async function main(): Promise<void> {
     const duplicates = sim.duplicates();
     if (duplicates.total) console.log(`DUPLICATES in the simulator after the runs: ${JSON.stringify(duplicates).slice(0, 400)}`);
   } catch (error) {
-    for (const w of workers) console.error(`--- ${w.name} (last lines)\n${w.tail.slice(-8).join('\n')}`);
+    printWorkerTails(workers);
     throw error;
   } finally {
-    const codes = await stopWorkers(workers);
-    if (codes.some((c) => c !== 0)) console.log(`worker exit codes: ${codes.join(', ')}`);
+    await stopWorkersReporting(workers);
     await producer?.close();
     await sim?.close();
     await deleteKeysWithPrefix(redis, prefix).catch((e: unknown) => console.error('could not delete the Redis keys:', e));

@@ -19,7 +19,7 @@ import { waitForJob } from '../support/jobs.js';
 import { machineLine, resultsHeader } from '../support/machine.js';
 import { budgetEnv, type TimeScale } from '../support/onefile-time.js';
 import { fixed, table } from '../support/table.js';
-import { spawnWorker, stopWorkers, type WorkerProcess } from '../support/workers.js';
+import { printWorkerTails, spawnWorker, stopWorkersReporting, type WorkerProcess } from '../support/workers.js';
 import { startSoakRedis, usedMemory, type SoakRedis } from './redis-server.js';
 
 /*
@@ -201,11 +201,10 @@ async function main(): Promise<void> {
     samples.push({ ...(await sample(runs, jobs, loopStarted, workers, redis, producer)), idle: true });
     totals.duplicates = sim.duplicates().total;
   } catch (error) {
-    for (const w of workers) console.error(`--- ${w.name} (last lines)\n${w.tail.slice(-8).join('\n')}`);
+    printWorkerTails(workers);
     throw error;
   } finally {
-    const codes = await stopWorkers(workers);
-    if (codes.some((c) => c !== 0)) console.log(`worker exit codes: ${codes.join(', ')}`);
+    await stopWorkersReporting(workers);
     await producer?.close();
     await sim?.close();
     await redis?.stop();

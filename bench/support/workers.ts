@@ -108,6 +108,17 @@ export async function stopWorkers(workers: WorkerProcess[], graceMs = 15_000): P
   }));
 }
 
+/** After a failure: each worker's last lines, which usually say why. */
+export function printWorkerTails(workers: WorkerProcess[]): void {
+  for (const w of workers) console.error(`--- ${w.name} (last lines)\n${w.tail.slice(-8).join('\n')}`);
+}
+
+/** stopWorkers, saying so when a worker did not exit cleanly. */
+export async function stopWorkersReporting(workers: WorkerProcess[]): Promise<void> {
+  const codes = await stopWorkers(workers);
+  if (codes.some((c) => c !== 0)) console.log(`worker exit codes: ${codes.join(', ')}`);
+}
+
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
