@@ -33,7 +33,14 @@ export interface UploadedReview {
   how: 'already-in-pics' | 'adopted' | 'created';
 }
 
-const sameTime = (a: string | null, at: number) => a !== null && Date.parse(a) === at;
+/**
+ * Takes from `list` the first review scheduled at `at` (epoch ms) that no PICS review claims: the one an
+ * earlier attempt made for the PICS review at that time. Null when there is none.
+ */
+export function takeReviewAt(list: OneFileReviewSummary[], at: number, claimed: ReadonlySet<number>): number | null {
+  const index = list.findIndex((r) => r.scheduledFor !== null && Date.parse(r.scheduledFor) === at && !claimed.has(r.id));
+  return index < 0 ? null : list.splice(index, 1)[0]!.id;
+}
 
 /** `searched`: the learner's OneFile reviews as the caller last searched them; an adopted one is taken from it. */
 export async function uploadReviewOnce(
@@ -49,9 +56,8 @@ export async function uploadReviewOnce(
     const claimed = new Set(links.values());
     const at = Date.parse(upload.scheduledFor);
     const adopt = async (list: OneFileReviewSummary[]): Promise<UploadedReview | null> => {
-      const index = list.findIndex((r) => sameTime(r.scheduledFor, at) && !claimed.has(r.id));
-      if (index < 0) return null;
-      const id = list.splice(index, 1)[0]!.id;
+      const id = takeReviewAt(list, at, claimed);
+      if (id === null) return null;
       await setReviewOneFileId(conn, upload.reviewId, id);
       return { oneFileReviewId: id, how: 'adopted' };
     };

@@ -11,7 +11,7 @@ import { recordAudit } from '../../store/audit.js';
 import { cacheReviews, claimEntityForRun, readLearnerPushed, readReviewCache, recordLearnerPushed } from '../../store/sync-state.js';
 import { OneFileNotFoundError } from '../../onefile/errors.js';
 import { aimReadMethod, observeAimSearchRows } from './aim-search-shape.js';
-import { uploadReviewOnce } from './review-upload.js';
+import { takeReviewAt, uploadReviewOnce } from './review-upload.js';
 import { resolveOfficer, resolvePlacement, type OneFileCtx } from './enrol.js';
 
 /**
@@ -152,14 +152,13 @@ function officerUpload(officer: OfficerRow): OfficerUpload {
  */
 async function adoptUploadedReviews(ctx: SyncLearnerContext, graph: LearnerGraph, pending: ReviewRow[], summaries: OneFileReviewSummary[]): Promise<FieldChange[]> {
   const claimed = new Set(graph.reviews.map((r) => r.onefile_system_id).filter((id): id is number => id !== null));
-  const unclaimed = summaries.filter((s) => !claimed.has(s.id));
+  const unclaimed = [...summaries];
   const changes: FieldChange[] = [];
   for (const review of new Set(pending)) {
-    if (review.onefile_system_id !== null || unclaimed.length === 0) continue;
+    if (review.onefile_system_id !== null) continue;
     const at = Date.parse(reviewUpload(review, graph.learner.main_officer_id ?? 0, ctx.settings).scheduledFor);
-    const index = unclaimed.findIndex((r) => r.scheduledFor !== null && Date.parse(r.scheduledFor) === at);
-    if (index < 0) continue;
-    const oneFileId = unclaimed.splice(index, 1)[0]!.id;
+    const oneFileId = takeReviewAt(unclaimed, at, claimed);
+    if (oneFileId === null) continue;
     await setReviewOneFileId(ctx.db, review.id, oneFileId);
     review.onefile_system_id = oneFileId;
     changes.push({ table: 'review', rowId: review.id, field: 'onefile_system_id', oldValue: null, newValue: oneFileId, direction: 'to_eportfolio', rule: ctx.firstSync ? 'D11' : 'D5' });
