@@ -31,10 +31,13 @@ async function runDailyParent(ctx: JobContext<DailyRunJobData>, deps: Deps) {
   await noteIntegrationState(deps.db, 'onefile', true);
   const step = ctx.data.step ?? 'fan-out';
   let { runId, afterId = 0 } = ctx.data;
+  let runKey = ctx.data.runKey;
   if (!runId) {
     runId = await startSyncRun(deps.db, { kind: 'daily', jobId: job.id ?? null, firstSync: await isFirstSync(deps.db, 'onefile') });
-    await job.updateData({ step: 'fan-out', runId, afterId: 0 });
+    runKey = `${runId}-${Date.now().toString(36)}`;
+    await job.updateData({ step: 'fan-out', runId, runKey, afterId: 0 });
   }
+  runKey ??= String(runId); // a run begun before run keys existed
   if (step === 'fan-out') {
     const today = ukToday();
     for (;;) {
@@ -45,14 +48,14 @@ async function runDailyParent(ctx: JobContext<DailyRunJobData>, deps: Deps) {
         data: { learnerId: learner.id, runId } satisfies SyncLearnerJobData,
         opts: {
           ...DEFAULT_JOB_OPTIONS[QUEUE.dailySync],
-          jobId: jobIds.dailyChild(runId!, learner.id),
+          jobId: jobIds.dailyChild(runKey, learner.id),
           parent: { id: job.id!, queue: job.queueQualifiedName },
           ignoreDependencyOnFailure: true,
           priority: DAILY_CHILD_PRIORITY,
         },
       })));
       afterId = page.at(-1)!.id;
-      await job.updateData({ step: 'fan-out', runId, afterId });
+      await job.updateData({ step: 'fan-out', runId, runKey, afterId });
     }
     const dependencies = await job.getDependenciesCount();
     const total = Object.values(dependencies).reduce((sum, n) => sum + (n ?? 0), 0);

@@ -96,14 +96,22 @@ export function parseSyncLearnerJobData(raw: unknown): SyncLearnerJobData {
 export interface DailyRunJobData {
   step?: 'fan-out' | 'summarise';
   runId?: number;
+  /** The run's part of its children's job ids (jobIds.dailyChild). */
+  runKey?: string;
   afterId?: number;
 }
 
 export function parseDailyRunJobData(raw: unknown): DailyRunJobData {
   const data = record(raw ?? {});
-  onlyKeys(data, ['step', 'runId', 'afterId']);
+  onlyKeys(data, ['step', 'runId', 'runKey', 'afterId']);
+  if (data.runKey !== undefined && !(typeof data.runKey === 'string' && /^[0-9a-z-]{1,40}$/.test(data.runKey))) {
+    throw new InvalidJobDataError('job data runKey must be 1 to 40 lower-case letters, digits or dashes');
+  }
   if (data.step !== undefined && !['fan-out', 'summarise'].includes(String(data.step))) throw new InvalidJobDataError('job data step must be fan-out or summarise');
   const runId = positiveInt(data, 'runId', true);
   const afterId = data.afterId === undefined || data.afterId === 0 ? undefined : positiveInt(data, 'afterId');
-  return { ...(data.step ? { step: data.step as DailyRunJobData['step'] } : {}), ...(runId ? { runId } : {}), ...(afterId ? { afterId } : {}) };
+  return {
+    ...(data.step ? { step: data.step as DailyRunJobData['step'] } : {}), ...(runId ? { runId } : {}),
+    ...(data.runKey ? { runKey: data.runKey as string } : {}), ...(afterId ? { afterId } : {}),
+  };
 }

@@ -24,7 +24,9 @@ export const jobIds = {
   refreshLinks: () => 'refresh-links',
   connectionTest: () => 'connection-test',
   refreshLearner: (learnerId: number) => `refresh-learner-${learnerId}`,
-  dailyChild: (runId: number, learnerId: number) => `dsync-${runId}-${learnerId}`,
+  /** `runKey`: the run id and the time the run began, so a run id used again (the worker's schema recreated,
+   *  Redis kept) never meets the finished children of the earlier run, which BullMQ would keep instead. */
+  dailyChild: (runKey: string, learnerId: number) => `dsync-${runKey}-${learnerId}`,
   dailyRun: (stamp: string) => `daily-sync-${stamp}`,
 };
 

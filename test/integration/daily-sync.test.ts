@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'bullmq';
+import { sql } from 'kysely';
+import { listLearnersInSyncScope } from '../../src/pics/index.js';
+import { ukToday } from '../../src/rules/dates.js';
 import { QUEUE } from '../../src/queues/names.js';
+import { JOB_NAME } from '../../src/queues/job-options.js';
 import { readRun } from '../../src/store/runs.js';
 import { learnerHistory } from '../../src/store/audit.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -167,4 +171,20 @@ describe('daily synchronisation end to end (D1–D11)', () => {
     const review = [...h.sim.state.reviews.values()].find((r) => r.LearnerID === learner.onefile_id && r.ScheduledFor === '2027-04-01T08:30:00.000Z');
     expect(review?.VisitID).toBe(visits.at(-1)!.ID);
   }, 60_000);
+
+  it('a run id used again (the worker\'s schema recreated, Redis kept) still syncs every learner in scope', async () => {
+    const queue = h.producer.queues[QUEUE.dailySync];
+    const inScope = (await listLearnersInSyncScope(h.t.db, { afterId: 0, limit: 10_000, today: ukToday() })).length;
+    expect(inScope).toBeGreaterThan(0);
+    // Two runs, each after the worker's schema was recreated (run ids start again from 1); the first run's
+    // finished children stay in Redis, as job retention keeps them.
+    for (const parentId of ['daily-sync-reused-a', 'daily-sync-reused-b']) {
+      await sql`truncate eportfolio_sync.sync_run restart identity cascade`.execute(h.t.db);
+      await queue.add(JOB_NAME.dailyRun, {}, { jobId: parentId });
+      expect((await h.waitForJob(queue, parentId, 120_000)).failedReason).toBeUndefined();
+      const run = await readRun(h.t.db);
+      expect(run!.id).toBe(1);
+      expect(run).toMatchObject({ status: 'completed', learnersTotal: inScope, learnersSynced: inScope, learnersFailed: 0 });
+    }
+  }, 120_000);
 });
