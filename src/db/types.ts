@@ -98,6 +98,14 @@ export interface EportfolioSyncJobOutcome {
   reason: string | null;
 }
 
+export interface EportfolioSyncLearnerLease {
+  acquired_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  holder: string;
+  job_id: string | null;
+  learner_id: number;
+}
+
 export interface EportfolioSyncLearnerState {
   demographics_hash: string | null;
   learner_id: number;
@@ -140,6 +148,8 @@ export interface EportfolioSyncReviewState {
   learner_signed_on: Timestamp | null;
   onefile_review_id: number;
   scheduled_for: Timestamp | null;
+  stand_in_assessor_id: number | null;
+  stand_in_reason: string | null;
   started_on: Timestamp | null;
 }
 
@@ -348,6 +358,7 @@ export interface DB {
   "eportfolio_sync.entity_sync": EportfolioSyncEntitySync;
   "eportfolio_sync.integration_state": EportfolioSyncIntegrationState;
   "eportfolio_sync.job_outcome": EportfolioSyncJobOutcome;
+  "eportfolio_sync.learner_lease": EportfolioSyncLearnerLease;
   "eportfolio_sync.learner_state": EportfolioSyncLearnerState;
   "eportfolio_sync.link_refresh": EportfolioSyncLinkRefresh;
   "eportfolio_sync.qualification_link": EportfolioSyncQualificationLink;

@@ -108,8 +108,15 @@ export function readReview(r: RecordReader): OneFileReview {
   };
 }
 
+/** The fields of GET /Review/{id} that D6 acts on: a search row carrying all of them needs no GET. */
+const REVIEW_D6_FIELDS = ['AssessorID', 'StartedOn', 'LearnerSignedOn'] as const;
+
 export function readReviewSummary(r: RecordReader): OneFileReviewSummary {
-  return { id: r.id(), learnerId: r.int('LearnerID'), scheduledFor: r.instant('ScheduledFor') };
+  const full = REVIEW_D6_FIELDS.every((name) => r.has(name)) ? readReview(r) : null;
+  return {
+    id: r.id(), learnerId: r.int('LearnerID'), scheduledFor: r.instant('ScheduledFor'),
+    ...(r.has('Status') ? { status: r.int('Status') } : {}), full,
+  };
 }
 
 export function readPlacement(r: RecordReader): OneFilePlacement {

@@ -88,10 +88,17 @@ export interface OneFileReview {
   visitId: number | null;
 }
 
+/**
+ * A review search row. OneFile promises only ID and ScheduledFor (onefile-api.md §7.10); a row may carry more.
+ * `status` is undefined when the row has no Status; `full` is set only when the row carries every field D6
+ * reads (AssessorID, StartedOn, LearnerSignedOn), so it can stand in for a GET.
+ */
 export interface OneFileReviewSummary {
   id: number;
   learnerId: number | null;
   scheduledFor: string | null;
+  status?: number | null;
+  full: OneFileReview | null;
 }
 
 export interface OneFilePlacement {

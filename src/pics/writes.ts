@@ -170,3 +170,12 @@ export async function readLearnerReviewLinks(db: Kysely<DB>, learnerId: number):
   const rows = await db.selectFrom('pics.review').select(['id', 'onefile_system_id']).where('learner_id', '=', learnerId).where('onefile_system_id', 'is not', null).execute();
   return new Map(rows.map((r) => [r.id, r.onefile_system_id!]));
 }
+
+/**
+ * Holds the learner's PICS row lock for the rest of the caller's transaction: two jobs of one learner that
+ * both reach their PICS writes take turns, and the second re-reads what the first committed (PICS has no
+ * unique constraint on review.onefile_system_id, and it is not ours to add one).
+ */
+export async function lockLearnerRow(db: Kysely<DB>, learnerId: number): Promise<void> {
+  await db.selectFrom('pics.learner').select('id').where('id', '=', learnerId).forUpdate().execute();
+}

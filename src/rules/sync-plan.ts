@@ -1,7 +1,9 @@
 import type { LearnerGraph, LearnerQualificationWithDetails, OfficerRow, OneFileSettings, OrganisationRow, ReviewRow } from '../pics/types.js';
-import type { OneFileLearningAim, OneFilePlacement, OneFileReview, OneFileUser } from '../onefile/types.js';
+import type { OneFileLearningAim, OneFilePlacement, OneFileReview, OneFileReviewSummary, OneFileUser } from '../onefile/types.js';
 import { fromOneFileDate, toOneFileDate, utcToUkLocal } from './dates.js';
 import { reviewUpload, selectReviewsForFirstSync, selectReviewsForUpload, type ReviewUpload } from './enrol-plan.js';
+import { planReviewAdoptions, type ReviewAdoption } from './review-match.js';
+import { isReviewComplete } from './review-reads.js';
 
 // D1–D9, D11 as one pure function: PICS state + OneFile state + settings → the changes to make on each side.
 // Running it again on the result yields no changes (idempotent by construction: every change is "make the
@@ -35,42 +37,64 @@ export interface AimPush {
   patch: Record<string, string | null>;
 }
 
+export interface OfficerUpdate {
+  officerId: number;
+  oneFileId: number;
+  /** D7 push: fields for POST /User/{id}. */
+  push: Record<string, string>;
+  changes: FieldChange[];
+}
+
+export interface OrganisationUpdate {
+  organisationId: number;
+  placementId: number;
+  push: Record<string, string>;
+  changes: FieldChange[];
+}
+
 export interface SyncPlan {
   /** Field updates to existing PICS rows (audited). */
   picsChanges: FieldChange[];
   /** D6: OneFile reviews with no PICS match. */
   newPicsReviews: NewPicsReview[];
+  /** E7/D5: PICS reviews an earlier attempt uploaded, found again in OneFile by scheduled time (audited). */
+  adoptions: ReviewAdoption[];
+  /** D6: the reviews read, recorded as seen in the same transaction as the PICS changes they stand for. */
+  reviewsSeen: { review: OneFileReview; complete: boolean }[];
   /** D2–D4: blanks in OneFile filled from PICS. */
   aimPushes: AimPush[];
-  /** D5/D11: PICS reviews to upload. */
+  /** D5/D11: PICS reviews to upload (after the adoptions). */
   reviewUploads: ReviewUpload[];
-  /** D7 push / D8: partial updates of the OneFile learner. */
+  /** D7 push: partial update of the OneFile learner (D8 is added once the ids are resolved: planDefaultLinks). */
   learnerPush: Record<string, string | number | null> | null;
   /** Audit lines for the OneFile side (fields pushed). */
   oneFileChanges: FieldChange[];
+  /** D7 for the learner's linked officers and employer not yet reconciled in this run. */
+  officerUpdates: OfficerUpdate[];
+  organisationUpdate: OrganisationUpdate | null;
 }
 
 export interface SyncInput {
   graph: LearnerGraph;
   settings: OneFileSettings;
-  /** D11: the first sync after the integration was enabled. */
+  /** D11: this learner's first sync. */
   firstSync: boolean;
   today: string;
   /** Learning aims by id (details, from search rows or GETs). */
   aims: Map<number, OneFileLearningAim>;
-  /** Reviews whose details were read this run (unchanged, cached ones are absent and left alone). */
+  /** The learner's OneFile reviews as searched (for D5's adoption of a crashed attempt's upload). */
+  reviewRows?: OneFileReviewSummary[];
+  /** Reviews whose details were read this run (complete ones PICS holds are absent and left alone). */
   reviews: OneFileReview[];
-  /** Every OneFile review id that exists for the learner (to avoid re-uploading after a crash). */
-  knownReviewIds: Set<number>;
-  /** The OneFile learner when it was read (demographics pull/push, D8); null when not needed. */
+  /** OneFile review id → the stand-in assessor it was uploaded under (D5: never becomes the PICS officer). */
+  standInAssessors?: Map<number, number>;
+  /** The OneFile learner when it was read (demographics pull/push); null when not needed. */
   oneFileLearner: OneFileUser | null;
   /** OneFile user id → PICS officer id, for officers linked by Other System ID (D6 assessor match). */
   officerByOneFileId: Map<number, number>;
-  /** OneFile id of the PICS main officer and employer now (resolved by the job), for D8. */
-  mainOfficerOneFileId: number | null;
-  employerPlacementId: number | null;
-  /** What the worker last pushed for D8, so unchanged links cost no call. */
-  lastPushed: { defaultAssessorId: number | null; placementId: number | null };
+  /** D7: linked officers and the employer with what OneFile holds, when not yet reconciled in this run. */
+  officers?: { officer: OfficerRow; oneFileId: number; oneFile: OneFileUser }[];
+  organisation?: { organisation: OrganisationRow; placementId: number; oneFile: OneFilePlacement } | null;
 }
 
 const REG_FIELDS = [
@@ -128,7 +152,7 @@ export function reviewFieldsFromOneFile(review: OneFileReview, officerByOneFileI
   };
 }
 
-export function reconcileReview(pics: ReviewRow, review: OneFileReview, officerByOneFileId: Map<number, number>): FieldChange[] {
+export function reconcileReview(pics: ReviewRow, review: OneFileReview, officerByOneFileId: Map<number, number>, standInAssessorId: number | null = null): FieldChange[] {
   const fromOneFile = reviewFieldsFromOneFile(review, officerByOneFileId);
   const changes: FieldChange[] = [];
   const change = (field: keyof ReviewRow, newValue: string | number | null) => {
@@ -137,8 +161,9 @@ export function reconcileReview(pics: ReviewRow, review: OneFileReview, officerB
   };
   change('attended', fromOneFile.attended);
   change('actual_date', fromOneFile.actual_date);
-  // The officer only where a PICS officer matches; an unmatched OneFile assessor leaves the PICS officer alone.
-  if (fromOneFile.officer_id !== null) change('officer_id', fromOneFile.officer_id);
+  // The officer only where a PICS officer matches; an unmatched OneFile assessor leaves the PICS officer alone,
+  // and so does the stand-in a review was uploaded under because its own officer had no account (D5).
+  if (fromOneFile.officer_id !== null && review.assessorId !== standInAssessorId) change('officer_id', fromOneFile.officer_id);
   // Set when the learner signed in OneFile; never cleared by an unsigned OneFile review.
   if (fromOneFile.trainee_signed_date !== null) change('trainee_signed_date', fromOneFile.trainee_signed_date);
   return changes;
@@ -272,6 +297,15 @@ export function reconcileOrganisationDemographics(
   return { changes, push };
 }
 
+/** E3 by D5 (S6), and D11's push of every open normal review on this learner's first sync (also S6). */
+export function selectSyncUploads(reviews: ReviewRow[], settings: OneFileSettings, firstSync: boolean, today: string): ReviewRow[] {
+  if (!settings.uploadReviews) return [];
+  const toUpload = new Map<number, ReviewRow>();
+  for (const r of selectReviewsForUpload(reviews, today)) toUpload.set(r.id, r);
+  if (firstSync) for (const r of selectReviewsForFirstSync(reviews)) toUpload.set(r.id, r);
+  return [...toUpload.values()].sort((a, b) => a.id - b.id);
+}
+
 export function planSync(input: SyncInput): SyncPlan {
   const { graph, settings } = input;
   const picsChanges: FieldChange[] = [];
@@ -289,53 +323,85 @@ export function planSync(input: SyncInput): SyncPlan {
     if (push) aimPushes.push(push);
   }
 
-  // D6: pull reviews when S10 is on.
+  // D5/D11 uploads, less those an earlier attempt already made (found by time among unclaimed OneFile reviews).
+  const mainOfficerId = graph.learner.main_officer_id;
+  const candidates = mainOfficerId === null ? [] : selectSyncUploads(graph.reviews, settings, input.firstSync, input.today).map((r) => reviewUpload(r, mainOfficerId, settings));
+  const claimed = new Set(graph.reviews.map((r) => r.onefile_system_id).filter((id): id is number => id !== null));
+  const adoptions = planReviewAdoptions(candidates, input.reviewRows ?? [], claimed);
+  const adopted = new Map(adoptions.map((a) => [a.oneFileReviewId, a.reviewId]));
+  const reviewUploads = candidates.filter((u) => !adoptions.some((a) => a.reviewId === u.reviewId));
+  for (const a of adoptions) {
+    oneFileChanges.push({ table: 'review', rowId: a.reviewId, field: 'onefile_system_id', oldValue: null, newValue: a.oneFileReviewId, direction: 'to_eportfolio', rule: input.firstSync ? 'D11' : 'D5' });
+  }
+
+  // D6: pull reviews when S10 is on; an adopted review is the PICS review it was uploaded from, not a new one.
   const newPicsReviews: NewPicsReview[] = [];
+  const reviewsSeen: SyncPlan['reviewsSeen'] = [];
   if (settings.downloadReviews) {
     const byOneFileId = new Map(graph.reviews.filter((r) => r.onefile_system_id !== null).map((r) => [r.onefile_system_id!, r]));
+    for (const [oneFileId, reviewId] of adopted) {
+      const row = graph.reviews.find((r) => r.id === reviewId);
+      if (row) byOneFileId.set(oneFileId, { ...row, onefile_system_id: oneFileId });
+    }
     for (const review of input.reviews) {
       const pics = byOneFileId.get(review.id);
       if (pics) {
-        picsChanges.push(...reconcileReview(pics, review, input.officerByOneFileId));
+        picsChanges.push(...reconcileReview(pics, review, input.officerByOneFileId, input.standInAssessors?.get(review.id) ?? null));
       } else {
         const f = reviewFieldsFromOneFile(review, input.officerByOneFileId);
         newPicsReviews.push({ oneFileReviewId: review.id, ...f });
       }
+      reviewsSeen.push({ review, complete: isReviewComplete(review) });
     }
   }
 
-  // D5 (rules of E3, so only with S6) and D11 (the first sync pushes every open normal review).
-  const reviewUploads: ReviewUpload[] = [];
-  const mainOfficerId = graph.learner.main_officer_id;
-  if (mainOfficerId !== null) {
-    const toUpload = new Map<number, ReviewRow>();
-    if (settings.uploadReviews) for (const r of selectReviewsForUpload(graph.reviews, input.today)) toUpload.set(r.id, r);
-    if (input.firstSync) for (const r of selectReviewsForFirstSync(graph.reviews)) toUpload.set(r.id, r);
-    for (const r of [...toUpload.values()].sort((a, b) => a.id - b.id)) reviewUploads.push(reviewUpload(r, mainOfficerId, settings));
-  }
-
-  // D7 learner demographics, D8 main officer and employer.
+  // D7 learner demographics (D8 joins this push once its ids are resolved).
   let learnerPush: Record<string, string | number | null> | null = null;
   if (input.oneFileLearner) {
     const { changes, push } = reconcileLearnerDemographics(graph.learner, input.oneFileLearner, settings.learnerDemographicsMode);
     for (const c of changes) (c.direction === 'to_pics' ? picsChanges : oneFileChanges).push(c);
     if (Object.keys(push).length) learnerPush = { ...push };
   }
-  const learnerId = graph.learner.id;
-  if (settings.pushMainOfficerChanges && input.mainOfficerOneFileId !== null && input.mainOfficerOneFileId !== input.lastPushed.defaultAssessorId) {
-    learnerPush = { ...learnerPush, DefaultAssessorID: input.mainOfficerOneFileId };
-    oneFileChanges.push({ table: 'learner', rowId: learnerId, field: 'DefaultAssessorID', oldValue: input.lastPushed.defaultAssessorId, newValue: input.mainOfficerOneFileId, direction: 'to_eportfolio', rule: 'D8' });
-  }
-  if (settings.pushEmployerChanges && input.employerPlacementId !== null && input.employerPlacementId !== input.lastPushed.placementId) {
-    learnerPush = { ...learnerPush, PlacementID: input.employerPlacementId };
-    oneFileChanges.push({ table: 'learner', rowId: learnerId, field: 'PlacementID', oldValue: input.lastPushed.placementId, newValue: input.employerPlacementId, direction: 'to_eportfolio', rule: 'D8' });
-  }
 
-  return { picsChanges, newPicsReviews, aimPushes, reviewUploads, learnerPush, oneFileChanges };
+  // D7 officers and employer.
+  const officerUpdates: OfficerUpdate[] = (input.officers ?? []).map(({ officer, oneFileId, oneFile }) => ({
+    officerId: officer.id, oneFileId, ...reconcileOfficerDemographics(officer, oneFile, settings.officerDemographicsMode),
+  }));
+  const o = input.organisation;
+  const organisationUpdate = o
+    ? { organisationId: o.organisation.id, placementId: o.placementId, ...reconcileOrganisationDemographics(o.organisation, o.oneFile, settings.organisationDemographicsMode) }
+    : null;
+
+  return { picsChanges, newPicsReviews, adoptions, reviewsSeen, aimPushes, reviewUploads, learnerPush, oneFileChanges, officerUpdates, organisationUpdate };
+}
+
+export interface DefaultLinks {
+  /** The OneFile ids of the PICS main officer and employer now (found or created by the job), for D8. */
+  mainOfficerOneFileId: number | null;
+  employerPlacementId: number | null;
+  /** What the worker last pushed, so unchanged links cost no call. */
+  lastPushed: { defaultAssessorId: number | null; placementId: number | null };
+}
+
+/** D8: the learner's Default Assessor (S8) and Placement (S9) when they changed since the last push. */
+export function planDefaultLinks(settings: OneFileSettings, learnerId: number, links: DefaultLinks): { patch: Record<string, number>; changes: FieldChange[] } {
+  const patch: Record<string, number> = {};
+  const changes: FieldChange[] = [];
+  const { mainOfficerOneFileId: officer, employerPlacementId: placement, lastPushed } = links;
+  if (settings.pushMainOfficerChanges && officer !== null && officer !== lastPushed.defaultAssessorId) {
+    patch.DefaultAssessorID = officer;
+    changes.push({ table: 'learner', rowId: learnerId, field: 'DefaultAssessorID', oldValue: lastPushed.defaultAssessorId, newValue: officer, direction: 'to_eportfolio', rule: 'D8' });
+  }
+  if (settings.pushEmployerChanges && placement !== null && placement !== lastPushed.placementId) {
+    patch.PlacementID = placement;
+    changes.push({ table: 'learner', rowId: learnerId, field: 'PlacementID', oldValue: lastPushed.placementId, newValue: placement, direction: 'to_eportfolio', rule: 'D8' });
+  }
+  return { patch, changes };
 }
 
 /** A plan with nothing to do: an unchanged learner. */
 export function isEmptyPlan(plan: SyncPlan): boolean {
-  return plan.picsChanges.length === 0 && plan.newPicsReviews.length === 0 && plan.aimPushes.length === 0 &&
-    plan.reviewUploads.length === 0 && plan.learnerPush === null;
+  return plan.picsChanges.length === 0 && plan.newPicsReviews.length === 0 && plan.adoptions.length === 0 && plan.aimPushes.length === 0 &&
+    plan.reviewUploads.length === 0 && plan.learnerPush === null &&
+    plan.officerUpdates.every((u) => u.changes.length === 0) && (plan.organisationUpdate?.changes.length ?? 0) === 0;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { FaultUpdate, Latency, When } from './faults.js';
-import type { SimulatorOptions } from './options.js';
+import { REVIEW_ROW_SHAPES, type SimulatorOptions } from './options.js';
 import { ENVIRONMENTS, type Environment } from './schemas.js';
 import type { SeedInput } from './seed.js';
 
@@ -19,6 +19,7 @@ export const USAGE = `Usage: node dist/src/simulator/main.js [options]
   --retry-after on|off     send Retry-After with 429 (default on)
   --create-answer id|object  POST /Placement and /Classroom answer (default id)
   --learning-aim-rows minimal|full  LearningAim search rows (default minimal)
+  --review-rows minimal|status|full  Review search rows (default minimal: ID, LearnerID, ScheduledFor)
   --require-staff-email    refuse staff users without Email
  Faults (seeded, reproducible):
   --fault-seed N           seed of the fault generator (default 1)
@@ -65,7 +66,7 @@ export function parseCliArgs(argv: string[]): { help: boolean; options: Simulato
       port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, environment: { type: 'string' },
       speed: { type: 'string' }, 'session-ttl-ms': { type: 'string' }, 'single-session': { type: 'boolean' },
       'rate-limit': { type: 'string' }, 'window-ms': { type: 'string' }, window: { type: 'string' },
-      'retry-after': { type: 'string' }, 'create-answer': { type: 'string' }, 'learning-aim-rows': { type: 'string' },
+      'retry-after': { type: 'string' }, 'create-answer': { type: 'string' }, 'learning-aim-rows': { type: 'string' }, 'review-rows': { type: 'string' },
       'require-staff-email': { type: 'boolean' },
       'fault-seed': { type: 'string' }, 'error-rate': { type: 'string' }, 'error-when': { type: 'string' },
       'drop-rate': { type: 'string' }, 'drop-when': { type: 'string' }, 'slow-rate': { type: 'string' },
@@ -105,6 +106,7 @@ export function parseCliArgs(argv: string[]): { help: boolean; options: Simulato
     retryAfter: retryAfter === undefined ? undefined : retryAfter === 'on',
     createAnswer: oneOf(v['create-answer'], ['id', 'object'] as const, '--create-answer'),
     learningAimRows: oneOf(v['learning-aim-rows'], ['minimal', 'full'] as const, '--learning-aim-rows'),
+    reviewRows: oneOf(v['review-rows'], REVIEW_ROW_SHAPES, '--review-rows'),
     requireStaffEmail: v['require-staff-email'],
     faults: Object.keys(faults).length > 0 ? faults : undefined,
   };

@@ -32,6 +32,11 @@ export interface SimulatorOptions {
   createAnswer?: 'id' | 'object';
   /** LearningAim search rows: every field, or only ID, StandardID, UserID, Status (default). */
   learningAimRows?: 'full' | 'minimal';
+  /**
+   * Review search rows: ID, LearnerID and ScheduledFor only (default: all OneFile is known to send); with
+   * Status; or with Status, AssessorID, StartedOn and the signed dates (every field D6 reads).
+   */
+  reviewRows?: ReviewRowShape;
   /** Refuse staff users created without an Email (OneFile's docs say it is required; PICSWeb sends names only). */
   requireStaffEmail?: boolean;
   faults?: FaultUpdate;
@@ -39,6 +44,9 @@ export interface SimulatorOptions {
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'startAt' | 'faults' | 'seed'>> &
   Pick<SimulatorOptions, 'startAt' | 'faults'> & { seed: 'demo' | 'empty' | SeedInput };
+
+export const REVIEW_ROW_SHAPES = ['minimal', 'status', 'full'] as const;
+export type ReviewRowShape = (typeof REVIEW_ROW_SHAPES)[number];
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -58,6 +66,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     retryAfter: o.retryAfter ?? true,
     createAnswer: o.createAnswer ?? 'id',
     learningAimRows: o.learningAimRows ?? 'minimal',
+    reviewRows: o.reviewRows ?? 'minimal',
     requireStaffEmail: o.requireStaffEmail ?? false,
     faults: o.faults,
   };

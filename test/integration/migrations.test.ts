@@ -22,7 +22,7 @@ describe('migrations', () => {
   });
 
   it('the worker set creates only its own schema, never a PICS table', async () => {
-    expect(await migrateToLatest(t.db, 'worker')).toEqual(['2026-11-23-0001-initial', '2026-11-23-0002-sync-state']);
+    expect(await migrateToLatest(t.db, 'worker')).toEqual(['2026-11-23-0001-initial', '2026-11-23-0002-sync-state', '2026-12-01-0003-sync-integrity']);
     expect(await schemas(t)).toEqual(['eportfolio_sync']);
     expect(await migrateToLatest(t.db, 'worker')).toEqual([]); // idempotent
   });
@@ -35,7 +35,7 @@ describe('migrations', () => {
   });
 
   it('runs down and up again', async () => {
-    expect(await migrateAllDown(t.db, 'worker')).toEqual(['2026-11-23-0002-sync-state', '2026-11-23-0001-initial']);
+    expect(await migrateAllDown(t.db, 'worker')).toEqual(['2026-12-01-0003-sync-integrity', '2026-11-23-0002-sync-state', '2026-11-23-0001-initial']);
     expect(await schemas(t)).toEqual([]);
     await migrateToLatest(t.db, 'worker');
     await migrateToLatest(t.db, 'pics-dev');

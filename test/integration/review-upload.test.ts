@@ -87,8 +87,8 @@ describe('uploading a review exactly once', () => {
     const existing = h.sim.state.reviews.insert({ LearnerID: target.learnerOneFileId, AssessorID: target.assessorId, ScheduledFor: upload.scheduledFor, EndTime: upload.endTime });
     h.sim.resetStats();
     const unclaimed: OneFileReviewSummary[] = [
-      { id: 1, learnerId: target.learnerOneFileId, scheduledFor: '2027-07-22T11:00:00.000Z' },
-      { id: existing.ID, learnerId: target.learnerOneFileId, scheduledFor: upload.scheduledFor },
+      { id: 1, learnerId: target.learnerOneFileId, scheduledFor: '2027-07-22T11:00:00.000Z', full: null },
+      { id: existing.ID, learnerId: target.learnerOneFileId, scheduledFor: upload.scheduledFor, full: null },
     ];
     const result = await uploadReviewOnce(ctx, target, upload, unclaimed);
     expect(result).toEqual({ oneFileReviewId: existing.ID, how: 'adopted' });

@@ -90,7 +90,7 @@ describe('calls of a learner sync', () => {
     }
   }, 60_000);
 
-  it('D5: a review the sync uploaded is not read back by the next sync while it is not yet due', async () => {
+  it('D5/D6: a review the sync uploaded is read back on every sync while open (thin rows), held early or not', async () => {
     const learnerId = learnerWithAims(() => true);
     const learner = await h.t.db.selectFrom('pics.learner').select('main_officer_id').where('id', '=', learnerId).executeTakeFirstOrThrow();
     const review = await h.t.db.insertInto('pics.review').values({
@@ -99,14 +99,19 @@ describe('calls of a learner sync', () => {
     await syncNow(learnerId);
     const uploaded = await h.t.db.selectFrom('pics.review').select('onefile_system_id').where('id', '=', review.id).executeTakeFirstOrThrow();
     expect(uploaded.onefile_system_id).not.toBeNull();
+    const open = await h.t.db.selectFrom('pics.review').select('id').where('learner_id', '=', learnerId).where('onefile_system_id', 'is not', null).execute();
     h.sim.resetStats();
     await syncNow(learnerId);
-    expect(calls(REVIEW_GET)).toBe(0);
-    // Once it has taken place, and is due, the sync reads it and brings it into PICS (D6).
-    h.sim.seed({ reviews: [{ ID: uploaded.onefile_system_id!, ScheduledFor: '2026-11-20T10:00:00.000Z', StartedOn: '2026-11-20T10:02:00.000Z' }] });
+    // Thin rows cannot show that nothing changed: each open review PICS holds is read (none is complete here).
+    expect(calls(REVIEW_GET)).toBe(open.length);
+    // Held today, months before its planned date: the next sync brings it into PICS (D6).
+    h.sim.seed({ reviews: [{ ID: uploaded.onefile_system_id!, StartedOn: '2026-11-20T10:02:00.000Z', LearnerSignedOn: '2026-11-20T11:00:00.000Z' }] });
     await syncNow(learnerId);
-    expect(calls(REVIEW_GET)).toBe(1);
     const held = await h.t.db.selectFrom('pics.review').selectAll().where('id', '=', review.id).executeTakeFirstOrThrow();
-    expect(held).toMatchObject({ attended: 'Y', actual_date: '2026-11-20' });
+    expect(held).toMatchObject({ attended: 'Y', actual_date: '2026-11-20', trainee_signed_date: '2026-11-20' });
+    // Complete now (held and signed): not read again.
+    h.sim.resetStats();
+    await syncNow(learnerId);
+    expect(calls(REVIEW_GET)).toBe(open.length - 1);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { OneFileLearningAim, OneFileReview, OneFileUser } from '../../src/onefile/types.js';
 import {
-  isEmptyPlan, planSync, reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics, type SyncInput,
+  isEmptyPlan, planDefaultLinks, planSync, reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics, type SyncInput,
 } from '../../src/rules/sync-plan.js';
 import { graph, learnerQualification, officer, review, settings } from '../helpers/builders.js';
 
@@ -34,8 +34,7 @@ function oneFileUser(overrides: Partial<OneFileUser> = {}): OneFileUser {
 function input(overrides: Partial<SyncInput> = {}): SyncInput {
   return {
     graph: graph({ learner: { onefile_id: 900 } }), settings: settings(), firstSync: false, today: TODAY, aims: new Map(),
-    reviews: [], knownReviewIds: new Set(), oneFileLearner: null, officerByOneFileId: new Map(),
-    mainOfficerOneFileId: null, employerPlacementId: null, lastPushed: { defaultAssessorId: null, placementId: null },
+    reviews: [], oneFileLearner: null, officerByOneFileId: new Map(),
     ...overrides,
   };
 }
@@ -197,22 +196,20 @@ describe('D7 demographics', () => {
 });
 
 describe('D8 main officer and employer changes', () => {
+  const lastPushed = { defaultAssessorId: 122762, placementId: 18928 };
   it('pushed when S8/S9 are on and they changed since the last push', () => {
-    const plan = planSync(input({ mainOfficerOneFileId: 122763, employerPlacementId: 18929, lastPushed: { defaultAssessorId: 122762, placementId: 18928 } }));
-    expect(plan.learnerPush).toEqual({ DefaultAssessorID: 122763, PlacementID: 18929 });
+    const { patch, changes } = planDefaultLinks(settings(), 42, { mainOfficerOneFileId: 122763, employerPlacementId: 18929, lastPushed });
+    expect(patch).toEqual({ DefaultAssessorID: 122763, PlacementID: 18929 });
+    expect(changes.map((c) => [c.field, c.oldValue, c.newValue, c.rule])).toEqual([['DefaultAssessorID', 122762, 122763, 'D8'], ['PlacementID', 18928, 18929, 'D8']]);
   });
 
   it('not pushed when unchanged', () => {
-    const plan = planSync(input({ mainOfficerOneFileId: 122762, employerPlacementId: 18928, lastPushed: { defaultAssessorId: 122762, placementId: 18928 } }));
-    expect(plan.learnerPush).toBeNull();
+    expect(planDefaultLinks(settings(), 42, { mainOfficerOneFileId: 122762, employerPlacementId: 18928, lastPushed }).patch).toEqual({});
   });
 
   it('not pushed with S8/S9 off', () => {
-    const plan = planSync(input({
-      settings: settings({ pushMainOfficerChanges: false, pushEmployerChanges: false }),
-      mainOfficerOneFileId: 122763, employerPlacementId: 18929, lastPushed: { defaultAssessorId: 122762, placementId: 18928 },
-    }));
-    expect(plan.learnerPush).toBeNull();
+    const off = settings({ pushMainOfficerChanges: false, pushEmployerChanges: false });
+    expect(planDefaultLinks(off, 42, { mainOfficerOneFileId: 122763, employerPlacementId: 18929, lastPushed }).patch).toEqual({});
   });
 });
 
@@ -250,5 +247,37 @@ describe('D7 organisation demographics', () => {
   it('pull: OneFile values fill PICS, never blanking a PICS value', () => {
     const { changes } = reconcileOrganisationDemographics(org, placement, 'pull');
     expect(changes.map((c) => [c.field, c.newValue])).toEqual([['name', 'ACME Limited'], ['website', 'https://acme.example']]);
+  });
+});
+
+describe('issue 15: uploads, adoption and stand-ins', () => {
+  it('D11 respects S6: no review is pushed on the first sync with Upload Reviews off', () => {
+    const reviews = [review(3, { attended: null, planned_date: '2025-05-01' }), review(5)];
+    const plan = planSync(input({ firstSync: true, settings: settings({ uploadReviews: false }), graph: graph({ learner: { onefile_id: 900 }, reviews }) }));
+    expect(plan.reviewUploads).toEqual([]);
+  });
+
+  it('E7/D5: a review an earlier attempt uploaded is adopted by its time, not uploaded again nor copied back as new (D6)', () => {
+    const reviews = [review(5)];
+    const first = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }) }));
+    const at = first.reviewUploads[0]!.scheduledFor;
+    const left = oneFileReview(77, { scheduledFor: at });
+    const plan = planSync(input({
+      graph: graph({ learner: { onefile_id: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: at, full: null }], reviews: [left],
+    }));
+    expect(plan.adoptions).toEqual([{ reviewId: 5, oneFileReviewId: 77 }]);
+    expect(plan.reviewUploads).toEqual([]);
+    expect(plan.newPicsReviews).toEqual([]);
+    expect(plan.reviewsSeen.map((s) => s.review.id)).toEqual([77]);
+  });
+
+  it('D5: a review uploaded under a stand-in assessor never makes the stand-in its PICS officer', () => {
+    const reviews = [review(6, { onefile_system_id: 88, officer_id: 3 })];
+    const officers = new Map([[122762, 1]]);
+    const held = oneFileReview(88, { assessorId: 122762, startedOn: '2026-11-30T10:00:00.000Z' });
+    const standIn = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }), reviews: [held], officerByOneFileId: officers, standInAssessors: new Map([[88, 122762]]) }));
+    expect(standIn.picsChanges.map((c) => c.field)).toEqual(['attended', 'actual_date']);
+    const real = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }), reviews: [held], officerByOneFileId: officers }));
+    expect(real.picsChanges.map((c) => c.field)).toEqual(['attended', 'actual_date', 'officer_id']);
   });
 });

@@ -1,9 +1,11 @@
 import type { OneFileReviewSummary } from '../../onefile/types.js';
 import { readLearnerReviewLinks, setReviewOneFileId } from '../../pics/index.js';
 import type { ReviewUpload } from '../../rules/enrol-plan.js';
+import { takeReviewAt } from '../../rules/review-match.js';
 import { withEntityLock } from '../../db/entity-lock.js';
 import { readEnrolSteps, recordEnrolStep } from '../../store/enrol.js';
-import { cacheReviews } from '../../store/sync-state.js';
+import { cacheReviews, recordStandIn } from '../../store/sync-state.js';
+import type { OneFileReview } from '../../onefile/types.js';
 import type { OneFileCtx } from './enrol.js';
 
 /**
@@ -26,6 +28,8 @@ export interface ReviewUploadTarget {
   learnerOneFileId: number;
   organisationId: number;
   assessorId: number;
+  /** Set when `assessorId` stands in for the review's own officer, who has no OneFile account (D5): why. */
+  standInReason?: string;
 }
 
 export interface UploadedReview {
@@ -33,13 +37,11 @@ export interface UploadedReview {
   how: 'already-in-pics' | 'adopted' | 'created';
 }
 
-/**
- * Takes from `list` the first review scheduled at `at` (epoch ms) that no PICS review claims: the one an
- * earlier attempt made for the PICS review at that time. Null when there is none.
- */
-export function takeReviewAt(list: OneFileReviewSummary[], at: number, claimed: ReadonlySet<number>): number | null {
-  const index = list.findIndex((r) => r.scheduledFor !== null && Date.parse(r.scheduledFor) === at && !claimed.has(r.id));
-  return index < 0 ? null : list.splice(index, 1)[0]!.id;
+function uploadedReview(id: number, target: ReviewUploadTarget, upload: ReviewUpload, visitId: number | null): OneFileReview {
+  return {
+    id, learnerId: target.learnerOneFileId, assessorId: target.assessorId, status: null, scheduledFor: upload.scheduledFor,
+    endTime: upload.endTime, startedOn: null, assessorSignedOn: null, learnerSignedOn: null, visitId,
+  };
 }
 
 /** `searched`: the learner's OneFile reviews as the caller last searched them; an adopted one is taken from it. */
@@ -58,7 +60,13 @@ export async function uploadReviewOnce(
     const adopt = async (list: OneFileReviewSummary[]): Promise<UploadedReview | null> => {
       const id = takeReviewAt(list, at, claimed);
       if (id === null) return null;
-      await setReviewOneFileId(conn, upload.reviewId, id);
+      await conn.transaction().execute(async (trx) => {
+        await setReviewOneFileId(trx, upload.reviewId, id);
+        if (target.standInReason !== undefined) {
+          await cacheReviews(trx, learnerId, [{ review: uploadedReview(id, target, upload, null), complete: false }]);
+          await recordStandIn(trx, id, target.assessorId, target.standInReason);
+        }
+      });
       return { oneFileReviewId: id, how: 'adopted' };
     };
     const adopted = await adopt(searched);
@@ -79,12 +87,12 @@ export async function uploadReviewOnce(
     const reviewId = await client.createReview({
       LearnerID: learnerOneFileId, AssessorID: target.assessorId, ScheduledFor: upload.scheduledFor, EndTime: upload.endTime, VisitID: visitId,
     });
-    await setReviewOneFileId(conn, upload.reviewId, reviewId);
-    // What OneFile now holds is known without asking: a sync reads it only once it falls due.
-    await cacheReviews(conn, learnerId, [{
-      id: reviewId, learnerId: learnerOneFileId, assessorId: target.assessorId, status: null, scheduledFor: upload.scheduledFor,
-      endTime: upload.endTime, startedOn: null, assessorSignedOn: null, learnerSignedOn: null, visitId,
-    }]);
+    // PICS's id, what OneFile now holds (a sync reads it back while it is open) and any stand-in, together.
+    await conn.transaction().execute(async (trx) => {
+      await setReviewOneFileId(trx, upload.reviewId, reviewId);
+      await cacheReviews(trx, learnerId, [{ review: uploadedReview(reviewId, target, upload, visitId), complete: false }]);
+      if (target.standInReason !== undefined) await recordStandIn(trx, reviewId, target.assessorId, target.standInReason);
+    });
     return { oneFileReviewId: reviewId, how: 'created' as const };
   });
 }

@@ -2,10 +2,12 @@ import { badRequest, notFound } from '../errors.js';
 import { readFields } from '../fields.js';
 import { ok } from '../result.js';
 import { idParam, ownsOrg, referencedUser, requireFields, requireObject, type Ctx, type RouteDef } from '../routes.js';
+import type { ReviewRowShape } from '../options.js';
 import { REVIEW, ROLE, type Review } from '../schemas.js';
 import { filter, searchRoutes } from '../search.js';
 
-// onefile-api.md §7.10. Search rows are thin (ID, LearnerID, ScheduledFor): details need GET /Review/{id}.
+// onefile-api.md §7.10. Search rows are thin by default (ID, LearnerID, ScheduledFor: all OneFile is known to
+// send), so details need GET /Review/{id}; options.reviewRows gives the richer shapes OneFile may send.
 
 const CREATABLE = ['LearnerID', 'AssessorID', 'EmployerID', 'Status', 'ScheduledFor', 'EndTime', 'VisitID'] as const;
 
@@ -30,6 +32,16 @@ function create(ctx: Ctx) {
   return ok(ctx.sim.state.reviews.insert(f).ID);
 }
 
+function reviewRow(r: Review, shape: ReviewRowShape) {
+  const thin = { ID: r.ID, LearnerID: r.LearnerID, ScheduledFor: r.ScheduledFor };
+  if (shape === 'minimal') return thin;
+  if (shape === 'status') return { ...thin, Status: r.Status ?? null };
+  return {
+    ...thin, Status: r.Status ?? null, AssessorID: r.AssessorID ?? null, StartedOn: r.StartedOn ?? null,
+    AssessorSignedOn: r.AssessorSignedOn ?? null, LearnerSignedOn: r.LearnerSignedOn ?? null,
+  };
+}
+
 function reviewOf(ctx: Ctx): Review {
   const id = idParam(ctx, 'id', 'Review');
   const r = ctx.sim.state.reviews.get(id);
@@ -49,7 +61,7 @@ export const reviewRoutes: RouteDef[] = [
     return [...candidates].filter((r) => (status === undefined || r.Status === status)
       && (from === undefined || (r.ScheduledFor ?? '') >= from) && (to === undefined || (r.ScheduledFor ?? '') <= to)
       && (org === undefined || users.get(r.LearnerID ?? -1)?.OrganisationID === org) && inScope(ctx, r));
-  }, (r) => ({ ID: r.ID, LearnerID: r.LearnerID, ScheduledFor: r.ScheduledFor })),
+  }, (r, ctx) => reviewRow(r, ctx.sim.options.reviewRows)),
   { method: 'GET', path: '/Review/{id}', handle: (ctx) => ok(reviewOf(ctx)) },
   { method: 'POST', path: '/Review', handle: create },
 ];
