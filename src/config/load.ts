@@ -12,7 +12,7 @@ export interface Config {
   log: { level: string; pretty: boolean };
   workers: {
     enrolConcurrency: number; refreshLinksConcurrency: number; dailySyncConcurrency: number;
-    lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number; retryBackoffMs: number;
+    lockDurationMs: number; stalledIntervalMs: number; learnerLeaseMs: number; learnerWaitMs: number; maxStalledCount: number; retryBackoffMs: number;
   };
   onefile: {
     callsPerMinute: number; headroom: number; burst: number; maxWaitMs: number; bulkMaxWaitMs: number; penaltyMs: number;

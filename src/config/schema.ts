@@ -103,6 +103,14 @@ export const configSchema = {
       doc: 'How often each process looks for jobs whose lock expired (a crashed process) and puts them back in the queue (BullMQ stalledInterval).',
       format: positiveInt, default: 30_000, env: 'WORKER_STALLED_INTERVAL_MS',
     },
+    learnerLeaseMs: {
+      doc: "How long one job's hold on a learner lasts between renewals (renewed every third of it); a process that dies leaves its learners held this long.",
+      format: positiveInt, default: 30_000, env: 'WORKER_LEARNER_LEASE_MS',
+    },
+    learnerWaitMs: {
+      doc: 'How long a job waits for a learner another job is working on before it steps aside (delayed, not failed) and tries again later.',
+      format: positiveInt, default: 10_000, env: 'WORKER_LEARNER_WAIT_MS',
+    },
     maxStalledCount: {
       doc: 'A job whose process stops under it (killed, crashed) more than this many times fails, with that reason recorded, instead of running again.',
       format: 'nat', default: 1, env: 'WORKER_MAX_STALLED_COUNT',

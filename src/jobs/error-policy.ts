@@ -1,5 +1,6 @@
 import { UnrecoverableError, type BackoffOptions, type BackoffStrategy } from 'bullmq';
 import { BudgetWaitAbortedError, BudgetWaitTooLongError } from '../limiter/errors.js';
+import { LearnerBusyError, LearnerLeaseLostError } from './learner-exclusive.js';
 import {
   OneFileAuthError,
   OneFileBadResponseError,
@@ -34,6 +35,8 @@ export interface ErrorPolicyOptions {
   maxWaits?: number;
   /** Delay after a 429 without Retry-After. Default 10 000 ms. */
   rateLimitedDelayMs?: number;
+  /** Delay of a job whose learner another job is working on. Default 5 000 ms. */
+  learnerBusyDelayMs?: number;
   /** Extra random share added to each wait so delayed jobs do not all return at the same instant. Default 0.2. */
   waitJitter?: number;
   /** Injected for tests. */
@@ -54,7 +57,7 @@ function describe(error: unknown): string {
 }
 
 export function jobActionFor(error: unknown, job: JobAttempts, options: ErrorPolicyOptions = {}): JobAction {
-  const { maxWaits = 20, rateLimitedDelayMs = 10_000, waitJitter = 0.2, random = Math.random } = options;
+  const { maxWaits = 20, rateLimitedDelayMs = 10_000, learnerBusyDelayMs = 5_000, waitJitter = 0.2, random = Math.random } = options;
   const reason = describe(error);
 
   const wait = (baseMs: number, why: string): JobAction => {
@@ -72,6 +75,11 @@ export function jobActionFor(error: unknown, job: JobAttempts, options: ErrorPol
   if (error instanceof BudgetWaitTooLongError) return wait(error.waitMs, 'OneFile call budget busy');
   // Shutdown or cancellation mid-wait: put the job back without charging it an attempt.
   if (error instanceof BudgetWaitAbortedError) return wait(0, 'interrupted');
+
+  // Another job has the learner: step aside without charging an attempt (one learner, one job at a time).
+  if (error instanceof LearnerBusyError) return wait(learnerBusyDelayMs, 'learner busy');
+  // Cut short because its hold on the learner may have lapsed: another attempt may be running; come back later.
+  if (error instanceof LearnerLeaseLostError) return wait(learnerBusyDelayMs, 'learner lease lost');
 
   if (error instanceof OneFileTransientError) return { kind: 'retry', reason };
   // The client re-logs in once on a 401; an auth error reaching here is a refused token: retrying cannot help.

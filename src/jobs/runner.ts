@@ -4,6 +4,7 @@ import { jobLogger, type Logger } from '../logging/logger.js';
 import type { JobRunOutcome } from '../metrics/job-metrics.js';
 import { recordJobOutcome, type JobOutcome } from '../store/job-outcomes.js';
 import { jobActionFor } from './error-policy.js';
+import { holdLearner } from './learner-exclusive.js';
 import { InvalidJobDataError } from './payloads.js';
 
 export interface JobContext<T> {
@@ -75,7 +76,16 @@ export function createProcessor<T, R>(deps: Deps, spec: ProcessorSpec<T, R>): Pr
       if (stalls > deps.config.workers.maxStalledCount) {
         throw new UnrecoverableError(`its worker process stopped ${stalls} times while running it (killed, crashed, or blocked past workers.lockDurationMs): not run again`);
       }
-      const result = await spec.handle(ctx);
+      // One learner, one job at a time: the handler runs only while this attempt holds the learner.
+      const held = learnerId === undefined ? null : await holdLearner(deps.db, learnerId, job.id ?? null, {
+        ttlMs: deps.config.workers.learnerLeaseMs, waitMs: deps.config.workers.learnerWaitMs,
+      }, abort, logger);
+      let result: R;
+      try {
+        result = await spec.handle(held ? { ...ctx, signal: held.signal } : ctx);
+      } finally {
+        await held?.release();
+      }
       await record(skipped ? 'skipped' : 'completed', skipped);
       logger.info({ outcome: skipped ? 'skipped' : 'completed', ...(skipped ? { reason: skipped } : {}) }, 'job finished');
       measure(skipped ? 'skipped' : 'completed', result);
