@@ -4,6 +4,7 @@ import { jobLogger, type Logger } from '../logging/logger.js';
 import type { JobRunOutcome } from '../metrics/job-metrics.js';
 import { recordJobOutcome, type JobOutcome } from '../store/job-outcomes.js';
 import { jobActionFor } from './error-policy.js';
+import { watchJobLock } from './job-lock-watch.js';
 import { holdLearner } from './learner-exclusive.js';
 import { InvalidJobDataError } from './payloads.js';
 
@@ -80,10 +81,12 @@ export function createProcessor<T, R>(deps: Deps, spec: ProcessorSpec<T, R>): Pr
       const held = learnerId === undefined ? null : await holdLearner(deps.db, learnerId, job.id ?? null, {
         ttlMs: deps.config.workers.learnerLeaseMs, waitMs: deps.config.workers.learnerWaitMs,
       }, abort, logger);
+      const lock = watchJobLock(deps.redis, job, token, deps.config.workers.lockDurationMs);
       let result: R;
       try {
-        result = await spec.handle(held ? { ...ctx, signal: held.signal } : ctx);
+        result = await spec.handle({ ...ctx, signal: AbortSignal.any([held?.signal ?? abort, lock.signal]) });
       } finally {
+        lock.stop();
         await held?.release();
       }
       await record(skipped ? 'skipped' : 'completed', skipped);

@@ -99,7 +99,7 @@ describe('OneFile client against the simulator', () => {
     const reviewId = await client.createReview({
       LearnerID: learnerId, AssessorID: ASSESSOR, ScheduledFor: '2026-09-01T09:00:00.000Z', EndTime: '2026-09-01T10:00:00.000Z', VisitID: visitId,
     });
-    expect(await client.searchReviews(learnerId).all()).toEqual([{ id: reviewId, learnerId, scheduledFor: '2026-09-01T09:00:00.000Z' }]);
+    expect(await client.searchReviews(learnerId).all()).toEqual([{ id: reviewId, learnerId, scheduledFor: '2026-09-01T09:00:00.000Z', full: null }]);
     expect(await client.getReview(reviewId)).toEqual({
       id: reviewId, learnerId, assessorId: ASSESSOR, status: 0, scheduledFor: '2026-09-01T09:00:00.000Z',
       endTime: '2026-09-01T10:00:00.000Z', startedOn: null, assessorSignedOn: null, learnerSignedOn: null, visitId,
