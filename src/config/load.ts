@@ -19,6 +19,7 @@ export interface Config {
     timeoutMs: number; baseUrlOverride: string;
   };
   shutdown: { graceMs: number };
+  links: { maxAgeHours: number };
   schedule: { dailySyncCron: string };
   dashboard: { username: string; password: string; readOnly: boolean };
 }

@@ -147,6 +147,12 @@ export const configSchema = {
       doc: 'On SIGTERM/SIGINT, how long running jobs may finish before they are cancelled.', format: 'nat', default: 20_000, env: 'SHUTDOWN_GRACE_MS',
     },
   },
+  links: {
+    maxAgeHours: {
+      doc: 'Oldest qualification links (Q1) an enrol may use: when the last completed Refresh Qualification Links of its organisation is older, or none has run, the enrol refreshes them first (or waits for a running refresh), so no qualification is left out for want of a link. Start-up queues a refresh past the same age.',
+      format: positiveInt, default: 24, env: 'LINKS_MAX_AGE_HOURS',
+    },
+  },
   schedule: {
     dailySyncCron: {
       doc: 'When the daily sync runs (Europe/London); times inside OneFile\'s 07:00–07:30 release window are refused.',
