@@ -20,6 +20,7 @@ export interface Config {
   };
   shutdown: { graceMs: number };
   links: { maxAgeHours: number };
+  sync: { endedLearnerWindowDays: number };
   schedule: { dailySyncCron: string };
   dashboard: { username: string; password: string; readOnly: boolean };
 }

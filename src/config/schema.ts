@@ -153,6 +153,12 @@ export const configSchema = {
       format: positiveInt, default: 24, env: 'LINKS_MAX_AGE_HOURS',
     },
   },
+  sync: {
+    endedLearnerWindowDays: {
+      doc: 'How many days after their actual end date a learner stays in the daily sync (live learners in learning always are). Certificate applied and received dates (D3, D4) arrive months after the end, so the default covers a year; Refresh with OneFile syncs any enrolled learner whatever this says.',
+      format: 'nat', default: 365, env: 'SYNC_ENDED_LEARNER_WINDOW_DAYS',
+    },
+  },
   schedule: {
     dailySyncCron: {
       doc: 'When the daily sync runs (Europe/London); times inside OneFile\'s 07:00–07:30 release window are refused.',
