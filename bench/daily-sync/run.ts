@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { Redis } from 'ioredis';
+import { configSchema } from '../../src/config/schema.js';
 import { seedCatalogue } from '../../src/demo/seed-pics.js';
 import { generateLearners } from '../../src/demo/pics-generator.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
@@ -118,9 +119,9 @@ interface Context {
 }
 
 async function countInScope(bench: BenchDatabase, today: string): Promise<number> {
-  // The same scope as listLearnersInSyncScope: a OneFile id; live and in learning, or ended within a month.
+  // The same scope as listLearnersInSyncScope: a OneFile id; Live, and in learning or ended within the workers' window.
   const row = await sql<{ n: string }>`select count(*) as n from pics.learner where onefile_id is not null and status = 'Live'
-    and (actual_end_date is null or actual_end_date >= (${today}::date - interval '1 month')::date)`.execute(bench.db);
+    and (actual_end_date is null or actual_end_date >= ${today}::date - ${configSchema.sync.endedLearnerWindowDays.default}::int)`.execute(bench.db);
   return Number(row.rows[0]!.n);
 }
 

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import { configSchema } from '../../src/config/schema.js';
 import { seedCatalogue } from '../../src/demo/seed-pics.js';
 import { generateLearners } from '../../src/demo/pics-generator.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     assertLoopback('the simulator', sim.baseUrl);
     const enrolled = await seedEnrolledState(bench.db, sim, { today });
     const inScope = Number((await sql<{ n: string }>`select count(*) as n from pics.learner where onefile_id is not null and status = 'Live'
-      and (actual_end_date is null or actual_end_date >= (${today}::date - interval '1 month')::date)`.execute(bench.db)).rows[0]!.n);
+      and (actual_end_date is null or actual_end_date >= ${today}::date - ${configSchema.sync.endedLearnerWindowDays.default}::int)`.execute(bench.db)).rows[0]!.n);
     const runs = Math.ceil(targetJobs / inScope);
     Object.assign(totals, { inScope, runs });
     console.log(`${enrolled.learners} learners in OneFile, ${inScope} in scope: ${runs} daily runs for ${targetJobs} jobs`);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { decideEnrol } from '../eportfolio/onefile/enrol-input.js';
+import { readLinksState } from '../eportfolio/onefile/links-refresh.js';
 import { readOneFileSettings } from '../pics/index.js';
 import { CliError, action, withContext, withJson } from './context.js';
 import { enrolChoices, withEnrolChoices } from './enrol-options.js';
@@ -7,19 +8,24 @@ import { fields, print, printJson, table } from './output.js';
 
 /**
  * `preview <ident>`: the enrol preview (E8's friendly form) — what Create in OneFile would send and every
- * problem a PICS user must fix first. Reads PICS and the worker's links only; nothing goes to OneFile.
+ * problem a PICS user must fix first. Reads PICS and the worker's links only; nothing goes to OneFile, so it
+ * notes when the links are older than links.maxAgeHours (the enrol refreshes them first).
  */
 export function registerPreview(program: Command): void {
   withJson(withEnrolChoices(program.command('preview').argument('<ident>', 'PICS learner ident')
     .description('what enrolling this learner would send to OneFile, and every problem (no OneFile call); exit 1 when it cannot be enrolled')))
     .action(action(async (ident: string, options: { json?: boolean; organisation?: number; pathway?: Record<number, number> }) => {
-      await withContext(async ({ db, producer }) => {
+      await withContext(async ({ config, db, producer }) => {
         const learnerId = await producer.resolveLearnerIdent(ident);
         const settings = await readOneFileSettings(db);
         if (!settings) throw new CliError('pics.onefile_settings has no row: set up the OneFile integration in PICS first');
-        const { decision, resuming } = await decideEnrol(db, learnerId, settings, enrolChoices(options));
+        const choices = enrolChoices(options);
+        const { decision, resuming } = await decideEnrol(db, learnerId, settings, choices);
+        const organisationId = choices.organisationId ?? settings.organisationId;
+        const links = organisationId ? await readLinksState(db, organisationId, config.links.maxAgeHours) : null;
         if (decision.kind !== 'plan') process.exitCode = 1;
-        if (options.json) return printJson({ learnerId, ident, resuming, ...decision });
+        if (options.json) return printJson({ learnerId, ident, resuming, ...decision, links });
+        if (links?.note) print(`note: ${links.note}\n`);
 
         if (decision.kind === 'refused') return print(`learner ${ident} cannot be enrolled: ${decision.reason}`);
         if (decision.kind === 'invalid') {

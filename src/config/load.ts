@@ -19,6 +19,8 @@ export interface Config {
     timeoutMs: number; baseUrlOverride: string;
   };
   shutdown: { graceMs: number };
+  links: { maxAgeHours: number };
+  sync: { endedLearnerWindowDays: number };
   schedule: { dailySyncCron: string };
   dashboard: { username: string; password: string; readOnly: boolean };
 }

@@ -155,6 +155,18 @@ export const configSchema = {
       doc: 'On SIGTERM/SIGINT, how long running jobs may finish before they are cancelled.', format: 'nat', default: 20_000, env: 'SHUTDOWN_GRACE_MS',
     },
   },
+  links: {
+    maxAgeHours: {
+      doc: 'Oldest qualification links (Q1) an enrol may use: when the last completed Refresh Qualification Links of its organisation is older, or none has run, the enrol refreshes them first (or waits for a running refresh), so no qualification is left out for want of a link. Start-up queues a refresh past the same age.',
+      format: positiveInt, default: 24, env: 'LINKS_MAX_AGE_HOURS',
+    },
+  },
+  sync: {
+    endedLearnerWindowDays: {
+      doc: 'How many days after their actual end date a learner stays in the daily sync (live learners in learning always are). Certificate applied and received dates (D3, D4) arrive months after the end, so the default covers a year; Refresh with OneFile syncs any enrolled learner whatever this says.',
+      format: 'nat', default: 365, env: 'SYNC_ENDED_LEARNER_WINDOW_DAYS',
+    },
+  },
   schedule: {
     dailySyncCron: {
       doc: 'When the daily sync runs (Europe/London); times inside OneFile\'s 07:00–07:30 release window are refused.',

@@ -102,7 +102,7 @@ export async function generateLearners(db: Kysely<DB>, ids: CatalogueIds, option
       disability: pick(random, DISABILITY),
       start_date: startDate,
       expected_end_date: addDays(startDate, intBetween(random, 365, 730)),
-      // Some ended long ago (out of daily-sync scope), a few within the last month (still in scope).
+      // Some ended 5–120 days ago: in the daily-sync scope under the default window (sync.endedLearnerWindowDays).
       actual_end_date: ended ? addDays(today, -intBetween(random, 5, 120)) : null,
       status: random() < 0.05 ? 'Dormant' : 'Live',
       main_officer_id: problem === 'no-officer' ? null : ids.officerIds[number % ids.officerIds.length]!,

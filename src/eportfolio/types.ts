@@ -19,6 +19,8 @@ export interface EnrolContext {
   signal: AbortSignal;
   logger: Logger;
   jobId: string | null;
+  /** Oldest qualification links (Q1) the enrol may use, in hours (config links.maxAgeHours); older ones are refreshed first. */
+  linksMaxAgeHours: number;
 }
 
 export interface EnrolPreview {

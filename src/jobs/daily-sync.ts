@@ -41,7 +41,7 @@ async function runDailyParent(ctx: JobContext<DailyRunJobData>, deps: Deps) {
   if (step === 'fan-out') {
     const today = ukToday();
     for (;;) {
-      const page = await listLearnersInSyncScope(deps.db, { afterId, limit: FAN_OUT_PAGE, today });
+      const page = await listLearnersInSyncScope(deps.db, { afterId, limit: FAN_OUT_PAGE, today, endedWithinDays: deps.config.sync.endedLearnerWindowDays });
       if (page.length === 0) break;
       await deps.queues[QUEUE.dailySync].addBulk(page.map((learner) => ({
         name: JOB_NAME.syncLearner,

@@ -32,7 +32,9 @@ export function enrolLearnerJob(factories: EPortfolioFactories): JobDefinition {
           if (!ePortfolio) return ctx.skip(INTEGRATION_DISABLED);
           await recordEnrolStarted(deps.db, learnerId, ctx.job.id ?? null);
           try {
-            const outcome = await ePortfolio.enrol(learnerId, choicesOf(ctx.data), { signal: ctx.signal, logger: ctx.logger, jobId: ctx.job.id ?? null });
+            const outcome = await ePortfolio.enrol(learnerId, choicesOf(ctx.data), {
+              signal: ctx.signal, logger: ctx.logger, jobId: ctx.job.id ?? null, linksMaxAgeHours: deps.config.links.maxAgeHours,
+            });
             await recordEnrolOutcome(deps.db, learnerId, { status: 'completed', externalLearnerId: outcome.externalLearnerId, notLinked: outcome.notLinked });
             ctx.logger.info({ provider: ePortfolio.provider, ...outcome.summary }, 'learner enrolled');
             return { provider: ePortfolio.provider, ...outcome.summary };

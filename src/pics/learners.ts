@@ -7,11 +7,17 @@ export interface LearnerRef {
 }
 
 /**
- * Learners the daily sync covers: a OneFile id, status Live, and in learning or ended within the last month.
+ * Learners the daily sync covers (SPEC "Learners in scope"): a OneFile id, status Live, and in learning (no
+ * actual end date) or ended within `endedWithinDays` days of `today` (config sync.endedLearnerWindowDays).
+ * In PICS `status` is the record's Live/Dormant flag (as for officers and qualifications), not the episode:
+ * an ended learner keeps status Live and has its actual end date set (reference pics-smartassessor §2.2:
+ * Complete = Actual End Date set); Dormant is a record put aside, left out whether ended or not. PICSWeb's
+ * own sync takes the same "Live, and in learning or ended lately" set (reference onefile-api §8, PICS-DX),
+ * with a window of one month, too short for certificate dates, which arrive months after the end.
  * Keyset pages by id, so a run over 10,000s of learners never holds a cursor or skips rows that change.
  */
 export async function listLearnersInSyncScope(
-  db: Kysely<DB>, options: { afterId: number; limit: number; today: string },
+  db: Kysely<DB>, options: { afterId: number; limit: number; today: string; endedWithinDays: number },
 ): Promise<LearnerRef[]> {
   return db
     .selectFrom('pics.learner')
@@ -21,7 +27,7 @@ export async function listLearnersInSyncScope(
     .where((eb) =>
       eb.or([
         eb('actual_end_date', 'is', null),
-        eb('actual_end_date', '>=', sql<string>`(${options.today}::date - interval '1 month')::date`),
+        eb('actual_end_date', '>=', sql<string>`${options.today}::date - ${options.endedWithinDays}::int`),
       ]),
     )
     .where('id', '>', options.afterId)

@@ -1,6 +1,9 @@
 import type { LearnerGraph, OfficerRow, OneFileSettings, OrganisationRow, PlacementWithOrganisation, ReviewRow } from '../pics/types.js';
 import { VISIT_TYPE_ID } from '../onefile/types.js';
+import { birthDateProblem } from './birth-date.js';
 import { addHours, isCalendarDate, toOneFileDate, ukLocalToUtc } from './dates.js';
+import { emailAddressProblem } from './email-address.js';
+import { niNumberProblem } from './ni-number.js';
 
 // E1–E8 as one pure function: the learner's PICS graph + settings + qualification links → what to send to
 // OneFile, in order, or the problems a PICS user must fix first. The enrol job executes the plan; the
@@ -126,8 +129,6 @@ export interface EnrolInput {
   today: string;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const NI_NUMBER = /^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$/i;
 const DEFAULT_REVIEW_TIME = '09:00:00';
 
 const blank = (value: string | null | undefined): value is null | undefined | '' => value === null || value === undefined || value.trim() === '';
@@ -221,17 +222,21 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
 
   if (blank(l.first_name)) problem('first_name', `${who} has no first name`);
   if (blank(l.surname)) problem('surname', `${who} has no surname`);
+  // E8: each message names the rule the value broke, and never repeats a personal value (email, NI, DOB, sex).
+  const emailProblem = blank(l.email) ? null : emailAddressProblem(l.email);
   if (blank(l.email)) problem('email', `${who} has no email`);
-  else if (!EMAIL.test(l.email.trim())) problem('email', `${who} has an email address that is not valid`); // the value is personal data: never in a message
+  else if (emailProblem) problem('email', `${who} has an email address that is not valid: ${emailProblem}`);
   if (!blank(l.uln) && !/^\d{10}$/.test(l.uln.trim())) problem('uln', `${who} has a ULN that is not 10 digits`);
-  if (!blank(l.ni_number) && !NI_NUMBER.test(l.ni_number.trim())) problem('ni_number', `${who} has an NI number that is not valid (two letters, six digits, A–D)`);
-  if (l.sex !== null && !['M', 'F', '9'].includes(l.sex.trim().toUpperCase())) problem('sex', `${who} has sex "${l.sex}"; OneFile accepts M, F or 9`);
-  if (l.birth_date !== null && (l.birth_date >= today || l.birth_date < '1900-01-01')) problem('birth_date', `${who} has an impossible date of birth`);
+  const niProblem = blank(l.ni_number) ? null : niNumberProblem(l.ni_number);
+  if (niProblem) problem('ni_number', `${who} has an NI number that is not valid: ${niProblem}`);
+  if (l.sex !== null && !['M', 'F', '9'].includes(l.sex.trim().toUpperCase())) problem('sex', `${who} has a sex code OneFile does not accept: it takes M, F or 9`);
+  const birthProblem = l.birth_date === null ? null : birthDateProblem(l.birth_date, today);
+  if (birthProblem) problem('birth_date', `${who} has a birth date ${birthProblem}`);
   if (l.start_date && l.expected_end_date && l.expected_end_date < l.start_date) {
     problem('expected_end_date', `${who} has a planned end date ${l.expected_end_date} before the start date ${l.start_date}`);
   }
   for (const [field, value] of [['start_date', l.start_date], ['expected_end_date', l.expected_end_date]] as const) {
-    if (value !== null && !isCalendarDate(value)) problem(field, `${who} has an invalid ${field.replace(/_/g, ' ')} ${value}`);
+    if (value !== null && !isCalendarDate(value)) problem(field, `${who} has a ${field.replace(/_/g, ' ')} ${value} that is not a calendar date in YYYY-MM-DD form`);
   }
 
   const mainOfficer = l.main_officer_id === null ? undefined : graph.officers.get(l.main_officer_id);
@@ -246,7 +251,7 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
     const org: OrganisationRow = placement.organisation;
     const oneFileId = parseOneFileId(org.additional_id);
     if (blank(org.name)) problem('placement', `organisation ${org.ident ?? `#${org.id}`} has no name`);
-    if (oneFileId === 'invalid') problem('organisation.additional_id', `organisation ${org.ident ?? `#${org.id}`} has Additional ID "${org.additional_id}", which is not a OneFile id`);
+    if (oneFileId === 'invalid') problem('organisation.additional_id', `organisation ${org.ident ?? `#${org.id}`} has Additional ID "${org.additional_id}", which is not a OneFile id (a positive whole number)`);
     employer = { organisationId: org.id, ident: org.ident, oneFileId: oneFileId === 'invalid' ? null : oneFileId, name: org.name.trim(), placementId: placement.id };
   }
 
@@ -322,7 +327,7 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
     if (!officer) continue; // reported above
     const oneFileId = parseOneFileId(officer.other_system_id);
     if (oneFileId === 'invalid') {
-      problem(`officer.${officerId}.other_system_id`, `${officerName(officer)} has Other System ID "${officer.other_system_id}", which is not a OneFile id`);
+      problem(`officer.${officerId}.other_system_id`, `${officerName(officer)} has Other System ID "${officer.other_system_id}", which is not a OneFile id (a positive whole number)`);
       continue;
     }
     // OneFile requires an email to create any user; a linked officer needs none.

@@ -120,11 +120,15 @@ export async function readLinks(db: Kysely<DB>, organisationId: number, qualific
   return links;
 }
 
-export async function lastCompletedLinkRefresh(db: Kysely<DB>): Promise<{ id: number; finishedAt: Date; organisationId: number | null } | null> {
+/** The last completed refresh, of one organisation when given (an enrol uses that organisation's links only). */
+export async function lastCompletedLinkRefresh(
+  db: Kysely<DB>, organisationId?: number,
+): Promise<{ id: number; finishedAt: Date; organisationId: number | null } | null> {
   const row = await db
     .selectFrom('eportfolio_sync.link_refresh')
     .select(['id', 'finished_at', 'organisation_id'])
     .where('status', '=', 'completed')
+    .$if(organisationId !== undefined, (qb) => qb.where('organisation_id', '=', organisationId!))
     .orderBy('finished_at', 'desc')
     .limit(1)
     .executeTakeFirst();

@@ -174,7 +174,7 @@ describe('daily synchronisation end to end (D1–D11)', () => {
 
   it('a run id used again (the worker\'s schema recreated, Redis kept) still syncs every learner in scope', async () => {
     const queue = h.producer.queues[QUEUE.dailySync];
-    const inScope = (await listLearnersInSyncScope(h.t.db, { afterId: 0, limit: 10_000, today: ukToday() })).length;
+    const inScope = (await listLearnersInSyncScope(h.t.db, { afterId: 0, limit: 10_000, today: ukToday(), endedWithinDays: h.config.sync.endedLearnerWindowDays })).length;
     expect(inScope).toBeGreaterThan(0);
     // Two runs, each after the worker's schema was recreated (run ids start again from 1); the first run's
     // finished children stay in Redis, as job retention keeps them.
@@ -186,5 +186,29 @@ describe('daily synchronisation end to end (D1–D11)', () => {
       expect(run!.id).toBe(1);
       expect(run).toMatchObject({ status: 'completed', learnersTotal: inScope, learnersSynced: inScope, learnersFailed: 0 });
     }
+  }, 120_000);
+
+  it('D3/D4 scope: the daily run keeps a learner who ended 4 months ago; Refresh with OneFile still syncs one outside the scope', async () => {
+    const monthsAgo = (months: number) => sql<string>`(${ukToday()}::date - ${`${months} months`}::interval)::date`;
+    await h.t.db.updateTable('pics.learner').set({ actual_end_date: monthsAgo(4) }).where('id', '=', learnerIds.L0005!).execute();
+    await h.t.db.updateTable('pics.learner').set({ actual_end_date: monthsAgo(24) }).where('id', '=', learnerIds.L0006!).execute();
+    const job = await runDaily(h);
+    expect(job.failedReason).toBeUndefined();
+    const run = await readRun(h.t.db);
+    const synced = (await h.t.db.selectFrom('eportfolio_sync.sync_learner').select(['learner_id', 'status']).where('run_id', '=', run!.id).execute())
+      .map((r) => r.learner_id);
+    expect(synced).toContain(learnerIds.L0005); // certificate dates arrive months after the end
+    expect(synced).not.toContain(learnerIds.L0006); // beyond sync.endedLearnerWindowDays
+
+    // PICSWeb's button on the learner the daily run left out: synced all the same, and the change reaches PICS.
+    const lq = await h.t.db.selectFrom('pics.learner_qualification').selectAll()
+      .where('learner_id', '=', learnerIds.L0006!).where('onefile_learning_aim_id', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+    h.sim.seed({ learningAims: [{ ID: lq.onefile_learning_aim_id!, CertificateReceivedDate: '2026-11-16T00:00:00.000Z' }] });
+    const { jobId } = await h.producer.enqueueLearnerSync(learnerIds.L0006!);
+    const refresh = await h.waitForJob(h.producer.queues[QUEUE.dailySync], jobId);
+    expect(refresh.failedReason).toBeUndefined();
+    expect(refresh.returnvalue).toMatchObject({ status: 'completed' });
+    const after = await h.t.db.selectFrom('pics.learner_qualification').select('certificate_received_date').where('id', '=', lq.id).executeTakeFirstOrThrow();
+    expect(after.certificate_received_date).toBe('2026-11-16'); // D4
   }, 120_000);
 });

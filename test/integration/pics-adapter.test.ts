@@ -3,6 +3,7 @@ import {
   PicsConflictError, SettingsError, findLearnerByIdent, listLearnersInSyncScope, loadLearnerGraph, readOneFileSettings,
   setLearnerOneFileId, setOfficerOtherSystemId,
 } from '../../src/pics/index.js';
+import { loadConfig } from '../../src/config/load.js';
 import { seedDemoPics } from '../../src/demo/seed-pics.js';
 import { DEMO_CUSTOMER_TOKEN, DEMO_LEARNER_COUNT } from '../../src/demo/catalogue.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -77,22 +78,57 @@ describe('PICS adapter on the demo provider', () => {
     expect(await loadLearnerGraph(t.db, 999_999)).toBeNull();
   });
 
-  it('pages the daily-sync scope by keyset: OneFile id, Live, in learning or ended within a month', async () => {
+  it('pages the daily-sync scope by keyset: OneFile id, Live, in learning or ended within the window', async () => {
     const learners = await t.db.selectFrom('pics.learner').select(['id', 'status', 'actual_end_date']).orderBy('id').execute();
     for (const l of learners) await setLearnerOneFileId(t.db, l.id, 900_000 + l.id);
     const expected = learners
-      .filter((l) => l.status === 'Live' && (l.actual_end_date === null || l.actual_end_date >= '2026-10-23'))
+      .filter((l) => l.status === 'Live' && (l.actual_end_date === null || l.actual_end_date >= '2026-10-24'))
       .map((l) => l.id);
     const seen: number[] = [];
     let afterId = 0;
     for (;;) {
-      const page = await listLearnersInSyncScope(t.db, { afterId, limit: 7, today: TODAY });
+      const page = await listLearnersInSyncScope(t.db, { afterId, limit: 7, today: TODAY, endedWithinDays: 30 });
       if (page.length === 0) break;
       seen.push(...page.map((p) => p.id));
       afterId = page.at(-1)!.id;
     }
     expect(seen).toEqual(expected);
     expect(seen.length).toBeLessThan(learners.length); // some are out of scope
+  });
+
+  describe('D2–D4 sync scope: ended learners stay in for their certificate dates (sync.endedLearnerWindowDays)', () => {
+    const defaultWindow = loadConfig({ env: { NODE_ENV: 'test' } }).sync.endedLearnerWindowDays;
+    const ended = { fourMonths: '2026-07-23', lastInDefault: '2025-11-23', firstOutOfDefault: '2025-11-22', dormantLastWeek: '2026-11-16' };
+    const ids: Record<keyof typeof ended, number> = { fourMonths: 0, lastInDefault: 0, firstOutOfDefault: 0, dormantLastWeek: 0 };
+    const inScope = async (endedWithinDays: number) =>
+      new Set((await listLearnersInSyncScope(t.db, { afterId: 0, limit: 10_000, today: TODAY, endedWithinDays })).map((l) => l.id));
+
+    beforeAll(async () => {
+      const live = await t.db.selectFrom('pics.learner').select('id').where('status', '=', 'Live').orderBy('id').limit(4).execute();
+      for (const [i, key] of (Object.keys(ended) as (keyof typeof ended)[]).entries()) {
+        ids[key] = live[i]!.id;
+        await t.db.updateTable('pics.learner').set({ actual_end_date: ended[key], onefile_id: 800_000 + live[i]!.id, status: key === 'dormantLastWeek' ? 'Dormant' : 'Live' })
+          .where('id', '=', live[i]!.id).execute();
+      }
+    });
+
+    it('by default a learner who ended 4 months ago is in scope, up to a year after the end; one ended earlier is not', async () => {
+      expect(defaultWindow).toBe(365);
+      const scope = await inScope(defaultWindow);
+      expect(scope.has(ids.fourMonths)).toBe(true);
+      expect(scope.has(ids.lastInDefault)).toBe(true); // ended exactly 365 days ago
+      expect(scope.has(ids.firstOutOfDefault)).toBe(false); // 366 days ago
+    });
+
+    it('the window setting moves the edge', async () => {
+      expect((await inScope(90)).has(ids.fourMonths)).toBe(false);
+      expect((await inScope(123)).has(ids.fourMonths)).toBe(true); // 2026-07-23 is 123 days before 2026-11-23
+      expect((await inScope(366)).has(ids.firstOutOfDefault)).toBe(true);
+    });
+
+    it('a Dormant learner is out, however recently ended (status is the record\'s Live/Dormant flag)', async () => {
+      expect((await inScope(defaultWindow)).has(ids.dormantLastWeek)).toBe(false);
+    });
   });
 
   it('never overwrites an id that PICS already holds', async () => {

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
+import { sql } from 'kysely';
 import { seedDemoPics } from '../../src/demo/seed-pics.js';
 import { previewEnrol } from '../../src/producer/preview.js';
 import { registerDailySchedule, ScheduleError, validateDailySchedule, DAILY_SCHEDULER_ID } from '../../src/queues/schedule.js';
 import { findLearnerByIdent, readOneFileSettings } from '../../src/pics/index.js';
 import { decideEnrol } from '../../src/eportfolio/onefile/enrol-input.js';
 import { recordEnrolStep } from '../../src/store/enrol.js';
+import { finishLinkRefresh, startLinkRefresh } from '../../src/store/links.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
@@ -81,6 +83,21 @@ describe('enrol preview (E8, no ePortfolio write)', () => {
       kind: 'invalid', problems: [{ field: 'main_officer_id', message: 'learner L0013 has no main officer' }],
     });
     expect((await previewEnrol(t.db, 999_999)).decision).toMatchObject({ kind: 'invalid', problems: [{ message: 'learner #999999 does not exist in PICS' }] });
+  });
+
+  it('E2/E8: says when the qualification links behind it were never refreshed or are too old (and calls no OneFile)', async () => {
+    const learner = await findLearnerByIdent(t.db, 'L0002');
+    const never = await previewEnrol(t.db, learner!.id);
+    expect(never.links).toMatchObject({ freshness: 'never', refreshedAt: null, note: expect.stringMatching(/^qualification links have never been refreshed .*the enrol will refresh them first/) });
+    const refreshId = await startLinkRefresh(t.db, 5740, 'test');
+    await finishLinkRefresh(t.db, refreshId, { status: 'completed', counts: { standardsSeen: 0, qualificationsLinked: 0, qualificationsNotAvailable: 0, linksAdded: 0, linksGone: 0, callsMade: 0 } });
+    expect((await previewEnrol(t.db, learner!.id)).links).toMatchObject({ freshness: 'fresh', note: null });
+    await sql`update eportfolio_sync.link_refresh set finished_at = now() - interval '25 hours' where id = ${refreshId}`.execute(t.db);
+    const stale = await previewEnrol(t.db, learner!.id);
+    expect(stale.links).toMatchObject({ freshness: 'stale', note: expect.stringMatching(/last refreshed at .*, more than 24 h ago: the enrol will refresh them first/) });
+    // links.maxAgeHours moves the edge; another organisation's refresh is not this one's.
+    expect((await previewEnrol(t.db, learner!.id, {}, { linksMaxAgeHours: 48 })).links?.freshness).toBe('fresh');
+    expect((await previewEnrol(t.db, learner!.id, { organisationId: 6000 })).links?.freshness).toBe('never');
   });
 
   it('E7: an enrol whose own learner step is recorded carries on; an id set by hand is refused', async () => {

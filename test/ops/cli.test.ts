@@ -68,9 +68,12 @@ describe('CLI (node dist/src/cli.js) against a real database, Redis and the simu
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/learner L0002 \(#\d+\) is ready to enrol/);
     expect(ok.stdout).toMatch(/MISID: +L0002/);
+    // No refresh has run yet: the preview says the links may change (E2), still without calling OneFile.
+    expect(ok.stdout).toMatch(/^note: qualification links have never been refreshed for this OneFile organisation: the enrol will refresh them first/m);
     const bad = await cli(h, ['preview', 'L0007', '--json']);
     expect(bad.code).toBe(1);
     expect(json(bad)).toMatchObject({ ident: 'L0007', kind: 'invalid', problems: [{ field: 'email', message: 'learner L0007 has no email' }] });
+    expect(json(bad).links).toMatchObject({ freshness: 'never', refreshedAt: null });
     expect(h.sim.stats().byEndpoint).toEqual({});
   });
 

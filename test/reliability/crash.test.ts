@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'bullmq';
+import { configSchema } from '../../src/config/schema.js';
 import { seedDemoPics } from '../../src/demo/seed-pics.js';
 import { listLearnersInSyncScope } from '../../src/pics/index.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
@@ -212,7 +213,9 @@ describe('kill -9 across two worker processes during enrols and a daily sync', (
   it('a daily sync over every enrolled learner with kill -9s at random moments: the run completes, PICS and OneFile agree', async () => {
     trace(`pre-enrolled: ${await preEnrol(t.db, sim, 'all', CHOICES)}`);
     trace('sync phase');
-    const inScope = await listLearnersInSyncScope(t.db, { afterId: 0, limit: 10_000, today: ukToday() });
+    const inScope = await listLearnersInSyncScope(t.db, {
+      afterId: 0, limit: 10_000, today: ukToday(), endedWithinDays: configSchema.sync.endedLearnerWindowDays.default, // the workers' default
+    });
     expect(inScope.length).toBeGreaterThan(LEARNERS * 0.75);
 
     const queue = producer.queues[QUEUE.dailySync];

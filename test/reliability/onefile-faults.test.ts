@@ -43,7 +43,7 @@ describe('OneFile faults: 5xx, timeouts, 429 bursts, sessions expiring mid-run',
   it('an enrol batch and a daily sync complete; the retries show in /metrics; no duplicates', async () => {
     const learners = await enrolableLearners(h.t.db, CHOICES, ENROLS);
     expect(learners).toHaveLength(ENROLS);
-    const inScope = await listLearnersInSyncScope(h.t.db, { afterId: 0, limit: 10_000, today: ukToday() });
+    const inScope = await listLearnersInSyncScope(h.t.db, { afterId: 0, limit: 10_000, today: ukToday(), endedWithinDays: h.config.sync.endedLearnerWindowDays });
     h.sim.resetStats();
     h.sim.setFaults({ seed: 42, errors: { rate: 0.1, statuses: [500, 502, 503], when: 'after' }, slow: { rate: 0.05, ms: 1_500 } });
 

@@ -45,6 +45,7 @@ describe('configuration', () => {
     ['REDIS_PREFIX', 'has:colon', 'redis.prefix'],
     ['ONEFILE_BASE_URL', 'ftp://x', 'onefile.baseUrlOverride'],
     ['DAILY_SYNC_CRON', 'tomorrow', 'schedule.dailySyncCron'],
+    ['SYNC_ENDED_LEARNER_WINDOW_DAYS', '-1', 'sync.endedLearnerWindowDays'],
   ])('rejects %s=%s naming %s', (name, value, key) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.some((p) => p.startsWith(key))).toBe(true);

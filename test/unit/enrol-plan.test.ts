@@ -51,13 +51,19 @@ describe('E7 a learner already in OneFile is refused', () => {
 describe('E8 bad input gets a clear answer', () => {
   it.each([
     [{ email: null }, 'learner L0042 has no email'],
-    [{ email: 'not-an-email' }, 'learner L0042 has an email address that is not valid'],
+    [{ email: 'not-an-email' }, "learner L0042 has an email address that is not valid: it has no '@'"],
     [{ main_officer_id: null }, 'learner L0042 has no main officer'],
     [{ main_officer_id: 99 }, "learner L0042's main officer #99 does not exist"],
     [{ uln: '12345' }, 'learner L0042 has a ULN that is not 10 digits'],
-    [{ ni_number: 'XX12' }, 'learner L0042 has an NI number that is not valid (two letters, six digits, A–D)'],
-    [{ sex: 'Q' }, 'learner L0042 has sex "Q"; OneFile accepts M, F or 9'],
-    [{ birth_date: '2099-01-01' }, 'learner L0042 has an impossible date of birth'],
+    [{ ni_number: 'XX12' }, 'learner L0042 has an NI number that is not valid: it must be 9 characters without spaces: two prefix letters, six digits and a suffix letter A–D'],
+    // Two letters, six digits, A–D, which the old message named: the rule it breaks is HMRC's never-issued prefixes.
+    [{ ni_number: 'GB123456A' }, "learner L0042 has an NI number that is not valid: prefix 'GB' is never issued by HMRC"],
+    [{ ni_number: 'TN010190A' }, "learner L0042 has an NI number that is not valid: prefix 'TN' marks a temporary number, which is not accepted: record the learner's permanent NI number"],
+    [{ ni_number: 'AO123456A' }, "learner L0042 has an NI number that is not valid: its second letter 'O' is never used by HMRC (the second letter is never D, F, I, O, Q, U or V)"],
+    [{ sex: 'Q' }, 'learner L0042 has a sex code OneFile does not accept: it takes M, F or 9'],
+    [{ birth_date: '2099-01-01' }, 'learner L0042 has a birth date of today or later: it must be in the past'],
+    [{ birth_date: '1850-06-01' }, 'learner L0042 has a birth date before 1900: it must be 1900 or later'],
+    [{ start_date: '10000-01-01', expected_end_date: null }, 'learner L0042 has a start date 10000-01-01 that is not a calendar date in YYYY-MM-DD form'],
     [{ start_date: '2026-05-01', expected_end_date: '2026-01-01' }, 'learner L0042 has a planned end date 2026-01-01 before the start date 2026-05-01'],
     [{ first_name: '  ' }, 'learner L0042 has no first name'],
   ])('%j → %s', (learner, message) => {
@@ -88,7 +94,13 @@ describe('E8 bad input gets a clear answer', () => {
 
   it('an Other System ID that is not a OneFile id', () => {
     const officers = new Map([[1, officer(1, { other_system_id: 'abc-def' })]]);
-    expect(problemsOf(planEnrol(input({ graph: graph({ officers }) })))[0]).toMatch(/officer O0001 has Other System ID "abc-def"/);
+    expect(problemsOf(planEnrol(input({ graph: graph({ officers }) })))[0]).toBe('officer O0001 has Other System ID "abc-def", which is not a OneFile id (a positive whole number)');
+  });
+
+  it('no message repeats a personal value (NI number, email, date of birth, sex)', () => {
+    const learner = { ni_number: 'GB123456A', email: 'jo.bloggs(at)example.com', birth_date: '2099-01-01', sex: 'Q' };
+    const text = problemsOf(planEnrol(input({ graph: graph({ learner }) }))).join('\n');
+    for (const value of ['123456', 'jo.bloggs', '2099', '"Q"']) expect(text).not.toContain(value);
   });
 
   it('reports every problem at once', () => {

@@ -69,10 +69,12 @@ describe('A3 learner fields', () => {
 
   it.each<[string, Parameters<typeof graph>[0], string]>([
     ['no first name', { learner: { first_name: ' ' } }, 'has no first name'],
-    ['an invalid email', { learner: { email: 'not-an-email' } }, 'email address that is not valid'],
+    ['an invalid email', { learner: { email: 'not-an-email' } }, "learner L0042 has an email address that is not valid: it has no '@'"],
     ['a short ULN', { learner: { uln: '12345' } }, 'ULN that is not 10 digits'],
-    ['a bad NI number', { learner: { ni_number: 'XX' } }, 'NI number that is not valid'],
-    ['a date of birth in the future', { learner: { birth_date: '2030-01-01' } }, 'impossible date of birth'],
+    ['a bad NI number', { learner: { ni_number: 'XX' } }, 'learner L0042 has an NI number that is not valid: it must be 9 characters'],
+    ['an NI number whose prefix HMRC never issues', { learner: { ni_number: 'NK123456B' } }, "learner L0042 has an NI number that is not valid: prefix 'NK' is never issued by HMRC"],
+    ['a date of birth in the future', { learner: { birth_date: '2030-01-01' } }, 'learner L0042 has a birth date of today or later: it must be in the past'],
+    ['a date of birth before 1900', { learner: { birth_date: '1850-01-01' } }, 'learner L0042 has a birth date before 1900: it must be 1900 or later'],
   ])('%s is a problem to fix first', (_what, g, message) => {
     expect(problems(decide(graph(g))).join('; ')).toContain(message);
   });
@@ -108,14 +110,15 @@ describe('A4 employer from the current placement', () => {
 
   it('an Additional ID that is not a Smart Assessor employer id is a problem', () => {
     const g = graph({ placements: [placement(1, { organisation: { ...organisation, additional_id: 'a55e-guid' } })] });
-    expect(problems(decide(g))).toEqual(['organisation E0501 has Additional ID "a55e-guid", which is not a Smart Assessor employer id (a whole number)']);
+    expect(problems(decide(g))).toEqual(['organisation E0501 has Additional ID "a55e-guid", which is not a Smart Assessor employer id (a positive whole number)']);
   });
 
   it('the current placement: a P placement not ended, over a newer ended one; no current one is a problem', () => {
     const ended = placement(2, { start_date: '2026-06-01', end_date: '2026-10-31' });
     const current = placement(1, { start_date: '2026-01-01', end_date: null });
     expect(currentPlacement({ placements: [ended, current] }, TODAY)?.id).toBe(1);
-    expect(problems(decide(graph({ placements: [ended] })))).toEqual(['learner L0042 has no current placement (none, or every placement has ended)']);
+    expect(problems(decide(graph({ placements: [ended] })))).toEqual(['learner L0042 has no current placement: every placement ended before today']);
+    expect(problems(decide(graph({ placements: [] })))).toEqual(['learner L0042 has no current placement: it has no placement at all']);
   });
 });
 

@@ -1,13 +1,20 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
-import type { OneFileClientFactory } from '../../onefile/client.js';
+import type { OneFileClient, OneFileClientFactory } from '../../onefile/client.js';
 import { ONEFILE_ROLE } from '../../onefile/types.js';
 import type { OneFileSettings } from '../../pics/index.js';
-import type { EnrolChoices } from '../../rules/enrol-plan.js';
+import type { EnrolChoices, EnrolDecision } from '../../rules/enrol-plan.js';
 import { EnrolInvalidError } from '../errors.js';
 import type { DirectoryEntry, EPortfolio, EnrolContext, EnrolOutcome } from '../types.js';
 import { decideEnrol } from './enrol-input.js';
 import { executeOneFileEnrol } from './enrol.js';
+import { refreshLinksIfStale } from './links-refresh.js';
+
+/** What fresher links can change: a plan with qualifications to send, or a problem with a pathway choice (Q2). */
+function dependsOnLinks(decision: EnrolDecision): boolean {
+  if (decision.kind === 'plan') return decision.plan.aims.length + decision.plan.notLinked.length > 0;
+  return decision.kind === 'invalid' && decision.problems.some((p) => p.field.startsWith('pathway.'));
+}
 
 /** OneFile behind the ePortfolio boundary. */
 export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSettings, createClient: OneFileClientFactory): EPortfolio {
@@ -18,10 +25,22 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
       return { provider: 'onefile', decision };
     },
     async enrol(learnerId: number, choices: EnrolChoices, context: EnrolContext): Promise<EnrolOutcome> {
-      const { decision } = await decideEnrol(db, learnerId, settings, choices);
+      let { decision } = await decideEnrol(db, learnerId, settings, choices);
+      let shared: OneFileClient | null = null;
+      const clientOf = () => (shared ??= createClient(settings, { signal: context.signal, logger: context.logger }));
+      // E2 before anything is sent: links never refreshed or too old are refreshed first (one refresh across
+      // every enrol and the refresh job), so no qualification OneFile has is left out. Input a user must fix
+      // for other reasons still fails at once, without a OneFile call (E8).
+      const organisationId = choices.organisationId ?? settings.organisationId;
+      if (organisationId && dependsOnLinks(decision)) {
+        const links = { db, client: clientOf(), logger: context.logger };
+        if (await refreshLinksIfStale(links, organisationId, { maxAgeHours: context.linksMaxAgeHours, jobId: context.jobId })) {
+          ({ decision } = await decideEnrol(db, learnerId, settings, choices));
+        }
+      }
       if (decision.kind === 'refused') throw new EnrolInvalidError([{ field: 'learner', message: decision.reason }], 'refused');
       if (decision.kind === 'invalid') throw new EnrolInvalidError(decision.problems);
-      const client = createClient(settings, { signal: context.signal, logger: context.logger });
+      const client = clientOf();
       const result = await executeOneFileEnrol({ db, client, settings, logger: context.logger }, decision.plan);
       return {
         externalLearnerId: String(result.oneFileLearnerId),

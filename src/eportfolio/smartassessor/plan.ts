@@ -1,5 +1,8 @@
 import type { LearnerGraph, LearnerRow, OrganisationRow, SmartAssessorSettings } from '../../pics/types.js';
+import { birthDateProblem } from '../../rules/birth-date.js';
 import { isCalendarDate } from '../../rules/dates.js';
+import { emailAddressProblem } from '../../rules/email-address.js';
+import { niNumberProblem } from '../../rules/ni-number.js';
 import { choosePlacement, type EnrolProblem, type NotLinkedQualification } from '../../rules/enrol-plan.js';
 import type { NewEmployer, NewLearner } from '../../smartassessor/types.js';
 
@@ -36,9 +39,6 @@ export type SaEnrolDecision =
   | { kind: 'plan'; plan: SaEnrolPlan }
   | { kind: 'refused'; reason: string }
   | { kind: 'invalid'; problems: EnrolProblem[] };
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const NI_NUMBER = /^[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]$/i;
 
 const trimmed = (value: string | null | undefined): string | undefined => {
   const t = value?.trim();
@@ -117,29 +117,32 @@ export function planSmartAssessorEnrol(input: { graph: LearnerGraph; settings: S
 
   if (!trimmed(l.first_name)) problem('first_name', `${who} has no first name`);
   if (!trimmed(l.surname)) problem('surname', `${who} has no surname`);
+  // E8: each message names the rule the value broke, and never repeats a personal value (email, NI, DOB).
   const email = trimmed(l.email);
-  if (email !== undefined && !EMAIL.test(email)) problem('email', `${who} has an email address that is not valid`); // personal data never goes into a message
+  const emailProblem = email === undefined ? null : emailAddressProblem(email);
+  if (emailProblem) problem('email', `${who} has an email address that is not valid: ${emailProblem}`);
   // Smart Assessor's welcome email goes to the learner's address: with it switched on, there must be one.
   if (email === undefined && settings.sendLearnerWelcomeEmail) problem('email', `${who} has no email, and Send Learner Welcome Email is on`);
   const uln = trimmed(l.uln);
   if (uln !== undefined && !/^\d{10}$/.test(uln)) problem('uln', `${who} has a ULN that is not 10 digits`);
   const ni = trimmed(l.ni_number);
-  if (ni !== undefined && !NI_NUMBER.test(ni)) problem('ni_number', `${who} has an NI number that is not valid (two letters, six digits, A–D)`);
-  if (l.birth_date !== null && (!isCalendarDate(l.birth_date) || l.birth_date >= today || l.birth_date < '1900-01-01')) {
-    problem('birth_date', `${who} has an impossible date of birth`);
-  }
+  const niProblem = ni === undefined ? null : niNumberProblem(ni);
+  if (niProblem) problem('ni_number', `${who} has an NI number that is not valid: ${niProblem}`);
+  const birthProblem = l.birth_date === null ? null : birthDateProblem(l.birth_date, today);
+  if (birthProblem) problem('birth_date', `${who} has a birth date ${birthProblem}`);
 
   // A4: the employer.
   const placement = currentPlacement(graph, today);
   let employer: SaEmployerUpload | null = null;
-  if (!placement) problem('placement', `${who} has no current placement (none, or every placement has ended)`);
+  const noCurrent = graph.placements.length === 0 ? 'it has no placement at all' : 'every placement ended before today';
+  if (!placement) problem('placement', `${who} has no current placement: ${noCurrent}`);
   else if (!placement.organisation) problem('placement', `${who}'s placement #${placement.id} has no organisation`);
   else {
     const org = placement.organisation;
     const label = `organisation ${org.ident ?? `#${org.id}`}`;
     const id = employerId(org.additional_id);
     if (!trimmed(org.name)) problem('placement', `${label} has no name`);
-    if (id === 'invalid') problem('organisation.additional_id', `${label} has Additional ID "${org.additional_id}", which is not a Smart Assessor employer id (a whole number)`);
+    if (id === 'invalid') problem('organisation.additional_id', `${label} has Additional ID "${org.additional_id}", which is not a Smart Assessor employer id (a positive whole number)`);
     employer = { organisationId: org.id, placementId: placement.id, smartAssessorId: id === 'invalid' ? null : id, record: employerRecord(org) };
   }
 
