@@ -1,3 +1,4 @@
+import { REVIEW_ROW_SHAPES, type ReviewRowShape } from '../../src/simulator/options.js';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -45,6 +46,7 @@ import { seedEnrolledState, type EnrolledState } from './enrolled-state.js';
  *   npm run bench:daily-sync -- --quick           1,000 learners
  *   options: --learners 10000 --speed 30 --procs 4 --concurrency <DAILY_SYNC_CONCURRENCY> --runs 3
  *            --aim-rows minimal|full (the simulator's LearningAim search rows; default minimal, its default)
+ *            --review-rows minimal|status|full (the simulator's Review search rows; default minimal, its default)
  *            --inject-stall <ms> (diagnostic: block the simulator's event loop that long every 5 s, to see the
  *            stall the budget's headroom absorbs at this speed)
  *            --out bench/daily-sync/RESULTS.md
@@ -59,6 +61,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string' },
     runs: { type: 'string', default: '3' },
     'aim-rows': { type: 'string', default: 'minimal' },
+    'review-rows': { type: 'string', default: 'minimal' },
     'inject-stall': { type: 'string', default: '0' },
     out: { type: 'string' },
   },
@@ -71,6 +74,9 @@ const runs = Number(args.runs);
 const aimRowsArg = args['aim-rows'];
 if (aimRowsArg !== 'minimal' && aimRowsArg !== 'full') throw new Error('--aim-rows is minimal or full');
 const aimRows: 'minimal' | 'full' = aimRowsArg;
+const reviewRowsArg = args['review-rows'];
+if (!(REVIEW_ROW_SHAPES as readonly string[]).includes(reviewRowsArg)) throw new Error(`--review-rows is one of ${REVIEW_ROW_SHAPES.join(', ')}`);
+const reviewRows = reviewRowsArg as ReviewRowShape;
 for (const [name, v] of Object.entries({ speed: scale.speed, learners: learnerCount, procs, runs })) {
   if (!(Number.isInteger(v) && v > 0)) throw new Error(`--${name} must be a whole number above 0`);
 }
@@ -263,7 +269,7 @@ function report(results: RunResult[], enrolled: EnrolledState, inScope: number, 
     `${learnerCount} PICS learners generated, ${enrolled.learners} enrolled in the simulator directly (${enrolled.learningAims} learning aims, `
       + `${enrolled.reviews} reviews; ${enrolled.assessorsCreated} assessors, ${enrolled.placementsCreated} placements and ${enrolled.classroomsCreated} classrooms created), `
       + `${inScope} in the daily scope. Demo settings (demographics none, S6 upload and S10 download reviews on, S8/S9 on); `
-      + `simulator LearningAim search rows: ${aimRows}.`,
+      + `simulator LearningAim search rows: ${aimRows}; Review search rows: ${reviewRows}.`,
     `OneFile limit ${scale.limit} in any 60 OneFile s (strict sliding window); budget ${scale.limit} × ${scale.headroom} = ${scale.limit * scale.headroom}/min, `
       + `burst ${scale.burst}; speed ×${scale.speed} (a OneFile minute lasts ${fixed(60 / scale.speed, 1)} real s). ${procs} processes \`node dist/src/main.js\`, `
       + `DAILY_SYNC_CONCURRENCY=${args.concurrency ?? '8 (default)'}. Wall = enqueue of the daily run to its parent job completed.`
@@ -316,7 +322,7 @@ async function main(): Promise<void> {
     console.log(`${learnerCount} PICS learners generated in ${fixed((performance.now() - t) / 1000, 1)} s`);
     sim = await startSimulator({
       speed: scale.speed, rateLimit: scale.limit, windowMs: 60_000, window: 'sliding', seed: 'demo', environment: 'practice',
-      host: '127.0.0.1', learningAimRows: aimRows,
+      host: '127.0.0.1', learningAimRows: aimRows, reviewRows,
     });
     assertLoopback('the simulator', sim.baseUrl);
     t = performance.now();
