@@ -8,7 +8,8 @@ import { DAILY_CHILD_PRIORITY, DEFAULT_JOB_OPTIONS, JOB_NAME, jobIds } from '../
 import { QUEUE } from '../queues/names.js';
 import { ukToday } from '../rules/dates.js';
 import { isFirstSync, markFirstSyncDone, noteIntegrationState } from '../store/integration-state.js';
-import { addRunLearners, finishSyncRun, readRun, recordLearnerSync, startSyncRun } from '../store/runs.js';
+import { finishSyncRun, readRun, recordLearnerSync, setRunLearners, startDailyRun, startSyncRun } from '../store/runs.js';
+import { failpoint } from '../util/failpoint.js';
 import { parseDailyRunJobData, parseSyncLearnerJobData, type DailyRunJobData, type SyncLearnerJobData } from './payloads.js';
 import type { JobDefinition } from './registry.js';
 import { createProcessor, type JobContext } from './runner.js';
@@ -19,7 +20,8 @@ const FAN_OUT_PAGE = 500;
  * The daily run (D10): a parent job pages through the learners in scope by keyset and adds one
  * daily-sync-per-learner child each (deterministic ids per run and learner; a failed child never blocks the
  * parent), then waits for its children and writes the run summary and Last Synchronised. Every step is
- * recorded in the job's data, so a crash mid-fan-out resumes where it stopped (BullMQ's process-step pattern).
+ * recorded in the job's data, so a process killed at any step boundary is resumed by another where it stopped
+ * (BullMQ's process-step pattern; the fail points are where test/reliability/daily-parent-crash.test.ts kills it).
  */
 async function runDailyParent(ctx: JobContext<DailyRunJobData>, deps: Deps) {
   const job = ctx.job as Job<DailyRunJobData>;
@@ -33,7 +35,8 @@ async function runDailyParent(ctx: JobContext<DailyRunJobData>, deps: Deps) {
   let { runId, afterId = 0 } = ctx.data;
   let runKey = ctx.data.runKey;
   if (!runId) {
-    runId = await startSyncRun(deps.db, { kind: 'daily', jobId: job.id ?? null, firstSync: await isFirstSync(deps.db, 'onefile') });
+    runId = await startDailyRun(deps.db, job.id!, await isFirstSync(deps.db, 'onefile'));
+    failpoint('daily-parent:run-started');
     runKey = `${runId}-${Date.now().toString(36)}`;
     await job.updateData({ step: 'fan-out', runId, runKey, afterId: 0 });
   }
@@ -59,11 +62,17 @@ async function runDailyParent(ctx: JobContext<DailyRunJobData>, deps: Deps) {
     }
     const dependencies = await job.getDependenciesCount();
     const total = Object.values(dependencies).reduce((sum, n) => sum + (n ?? 0), 0);
-    await addRunLearners(deps.db, runId, total);
+    // Set, not added: a parent resumed after a crash here counts the same children again.
+    await setRunLearners(deps.db, runId, total);
     ctx.logger.info({ runId, learners: total }, 'daily sync fanned out');
+    failpoint('daily-parent:fanned-out');
     await job.updateData({ step: 'summarise', runId });
-    if (await job.moveToWaitingChildren(ctx.token!)) throw new WaitingChildrenError();
+    failpoint('daily-parent:summarise-recorded');
   }
+  // Every pass through 'summarise' waits for the children first: a parent resumed after a crash between
+  // recording the step and moving to waiting-children would otherwise summarise with children still to run.
+  // False once none is pending.
+  if (await job.moveToWaitingChildren(ctx.token!)) throw new WaitingChildrenError();
   const summary = await finishSyncRun(deps.db, runId, 'completed');
   await recordLastSynchronised(deps.db, new Date());
   if (summary.firstSync) await markFirstSyncDone(deps.db, 'onefile');

@@ -10,8 +10,20 @@ export async function startSyncRun(db: Kysely<DB>, options: { kind: 'daily' | 'o
   return row.id;
 }
 
-export async function addRunLearners(db: Kysely<DB>, runId: number, count: number): Promise<void> {
-  await db.updateTable('eportfolio_sync.sync_run').set((eb) => ({ learners_total: eb('learners_total', '+', count) })).where('id', '=', runId).execute();
+/**
+ * The daily run of this parent job: the one it started before a crash kept the run's id out of the job's
+ * data (still running, same job id), else a new one, so a crash there leaves no run running for ever.
+ */
+export async function startDailyRun(db: Kysely<DB>, jobId: string, firstSync: boolean): Promise<number> {
+  const started = await db.selectFrom('eportfolio_sync.sync_run').select('id')
+    .where('kind', '=', 'daily').where('job_id', '=', jobId).where('status', '=', 'running')
+    .orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return started?.id ?? startSyncRun(db, { kind: 'daily', jobId, firstSync });
+}
+
+/** The run's learners in scope (its children), set once fan-out is over; setting it again is harmless. */
+export async function setRunLearners(db: Kysely<DB>, runId: number, count: number): Promise<void> {
+  await db.updateTable('eportfolio_sync.sync_run').set({ learners_total: count }).where('id', '=', runId).execute();
 }
 
 export interface LearnerSyncResult {
