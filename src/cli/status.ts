@@ -11,7 +11,7 @@ const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children
 
 export function runFields(run: RunSummary): [string, string | number | boolean | Date | null][] {
   return [
-    ['run', `#${run.id} (${run.kind}${run.firstSync ? ', first sync' : ''})`],
+    ['run', `#${run.id} (${run.kind}${run.firstSync ? ', with first syncs (D11)' : ''})`],
     ['status', run.status],
     ['started', run.startedAt],
     ['finished', run.finishedAt],

@@ -82,12 +82,6 @@ export interface EportfolioSyncEntitySync {
   synced_at: Generated<Timestamp>;
 }
 
-export interface EportfolioSyncIntegrationState {
-  enabled_seen_at: Timestamp | null;
-  first_sync_completed_at: Timestamp | null;
-  provider: string;
-}
-
 export interface EportfolioSyncJobOutcome {
   at: Generated<Timestamp>;
   id: Generated<Int8>;
@@ -108,6 +102,7 @@ export interface EportfolioSyncLearnerLease {
 
 export interface EportfolioSyncLearnerState {
   demographics_hash: string | null;
+  first_sync_completed_at: Timestamp | null;
   learner_id: number;
   pushed_default_assessor_id: number | null;
   pushed_placement_id: number | null;
@@ -169,6 +164,7 @@ export interface EportfolioSyncSyncLearner {
   changes: Generated<number>;
   error: string | null;
   finished_at: Generated<Timestamp>;
+  first_sync: Generated<boolean>;
   job_id: string | null;
   learner_id: number;
   run_id: number;
@@ -356,7 +352,6 @@ export interface DB {
   "eportfolio_sync.enrol": EportfolioSyncEnrol;
   "eportfolio_sync.enrol_step": EportfolioSyncEnrolStep;
   "eportfolio_sync.entity_sync": EportfolioSyncEntitySync;
-  "eportfolio_sync.integration_state": EportfolioSyncIntegrationState;
   "eportfolio_sync.job_outcome": EportfolioSyncJobOutcome;
   "eportfolio_sync.learner_lease": EportfolioSyncLearnerLease;
   "eportfolio_sync.learner_state": EportfolioSyncLearnerState;

@@ -25,7 +25,7 @@ export async function resetDemoData(db: Kysely<DB>): Promise<void> {
   await sql`truncate ${sql.join(PICS_TABLES.map((t) => sql.table(`pics.${t}`)))} restart identity cascade`.execute(db);
   await sql`truncate eportfolio_sync.qualification_link, eportfolio_sync.link_refresh, eportfolio_sync.standard,
     eportfolio_sync.enrol_step, eportfolio_sync.enrol, eportfolio_sync.sync_learner, eportfolio_sync.sync_run,
-    eportfolio_sync.audit, eportfolio_sync.job_outcome, eportfolio_sync.integration_state,
+    eportfolio_sync.audit, eportfolio_sync.job_outcome, eportfolio_sync.learner_state,
     eportfolio_sync.directory_entry restart identity cascade`.execute(db);
 }
 

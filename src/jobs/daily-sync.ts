@@ -3,12 +3,16 @@ import type { Deps } from '../deps.js';
 import { INTEGRATION_DISABLED, resolveActiveEPortfolio } from '../eportfolio/active.js';
 import { syncOneFileLearner } from '../eportfolio/onefile/sync-learner.js';
 import type { OneFileClientFactory } from '../onefile/client.js';
-import { listLearnersInSyncScope, recordLastSynchronised } from '../pics/index.js';
+import { learnerIdents, listLearnersInSyncScope, recordLastSynchronised } from '../pics/index.js';
 import { DAILY_CHILD_PRIORITY, DEFAULT_JOB_OPTIONS, JOB_NAME, jobIds } from '../queues/job-options.js';
 import { QUEUE } from '../queues/names.js';
 import { ukToday } from '../rules/dates.js';
-import { isFirstSync, markFirstSyncDone, noteIntegrationState } from '../store/integration-state.js';
-import { addRunLearners, finishSyncRun, readRun, recordLearnerSync, startSyncRun } from '../store/runs.js';
+import { decideRunOutcome, describeFailedRun, LISTED_FAILURES } from '../rules/run-outcome.js';
+import { isFirstSyncDone, recordFirstSyncDone } from '../store/first-sync.js';
+import {
+  failedLearners, finishSyncRun, readRun, readRunTotals, recordLearnerSync, setRunLearners, startDailyRun, startSyncRun,
+} from '../store/runs.js';
+import { failpoint } from '../util/failpoint.js';
 import { parseDailyRunJobData, parseSyncLearnerJobData, type DailyRunJobData, type SyncLearnerJobData } from './payloads.js';
 import type { JobDefinition } from './registry.js';
 import { createProcessor, type JobContext } from './runner.js';
@@ -19,21 +23,19 @@ const FAN_OUT_PAGE = 500;
  * The daily run (D10): a parent job pages through the learners in scope by keyset and adds one
  * daily-sync-per-learner child each (deterministic ids per run and learner; a failed child never blocks the
  * parent), then waits for its children and writes the run summary and Last Synchronised. Every step is
- * recorded in the job's data, so a crash mid-fan-out resumes where it stopped (BullMQ's process-step pattern).
+ * recorded in the job's data, so a process killed at any step boundary is resumed by another where it stopped
+ * (BullMQ's process-step pattern; the fail points are where test/reliability/daily-parent-crash.test.ts kills it).
  */
 async function runDailyParent(ctx: JobContext<DailyRunJobData>, deps: Deps) {
   const job = ctx.job as Job<DailyRunJobData>;
   const active = await resolveActiveEPortfolio(deps.db);
-  if (active.provider !== 'onefile') {
-    await noteIntegrationState(deps.db, 'onefile', false);
-    return ctx.skip(active.provider === 'none' ? INTEGRATION_DISABLED : 'the daily sync is a OneFile feature');
-  }
-  await noteIntegrationState(deps.db, 'onefile', true);
+  if (active.provider !== 'onefile') return ctx.skip(active.provider === 'none' ? INTEGRATION_DISABLED : 'the daily sync is a OneFile feature');
   const step = ctx.data.step ?? 'fan-out';
   let { runId, afterId = 0 } = ctx.data;
   let runKey = ctx.data.runKey;
   if (!runId) {
-    runId = await startSyncRun(deps.db, { kind: 'daily', jobId: job.id ?? null, firstSync: await isFirstSync(deps.db, 'onefile') });
+    runId = await startDailyRun(deps.db, job.id!);
+    failpoint('daily-parent:run-started');
     runKey = `${runId}-${Date.now().toString(36)}`;
     await job.updateData({ step: 'fan-out', runId, runKey, afterId: 0 });
   }
@@ -59,14 +61,37 @@ async function runDailyParent(ctx: JobContext<DailyRunJobData>, deps: Deps) {
     }
     const dependencies = await job.getDependenciesCount();
     const total = Object.values(dependencies).reduce((sum, n) => sum + (n ?? 0), 0);
-    await addRunLearners(deps.db, runId, total);
+    // Set, not added: a parent resumed after a crash here counts the same children again.
+    await setRunLearners(deps.db, runId, total);
     ctx.logger.info({ runId, learners: total }, 'daily sync fanned out');
+    failpoint('daily-parent:fanned-out');
     await job.updateData({ step: 'summarise', runId });
-    if (await job.moveToWaitingChildren(ctx.token!)) throw new WaitingChildrenError();
+    failpoint('daily-parent:summarise-recorded');
   }
-  const summary = await finishSyncRun(deps.db, runId, 'completed');
-  await recordLastSynchronised(deps.db, new Date());
-  if (summary.firstSync) await markFirstSyncDone(deps.db, 'onefile');
+  // Every pass through 'summarise' waits for the children first: a parent resumed after a crash between
+  // recording the step and moving to waiting-children would otherwise summarise with children still to run.
+  // False once none is pending.
+  if (await job.moveToWaitingChildren(ctx.token!)) throw new WaitingChildrenError();
+  return summariseRun(ctx, deps, runId);
+}
+
+/**
+ * D10, once every child has finished: the run's outcome (rules/run-outcome.ts), its summary, and Last
+ * Synchronised when the run synced. A run in which every learner failed is recorded as failed, naming them
+ * and why, and fails its job too, so ops see it among failed jobs.
+ */
+async function summariseRun(ctx: JobContext<DailyRunJobData>, deps: Deps, runId: number) {
+  const totals = await readRunTotals(deps.db, runId);
+  const outcome = decideRunOutcome(totals);
+  let error: string | null = null;
+  if (outcome.status === 'failed') {
+    const failed = await failedLearners(deps.db, runId, LISTED_FAILURES);
+    const idents = await learnerIdents(deps.db, failed.map((f) => f.learner_id));
+    error = describeFailedRun(failed.map((f) => ({ learnerId: f.learner_id, ident: idents.get(f.learner_id) ?? null, error: f.error })), totals);
+  }
+  const summary = await finishSyncRun(deps.db, runId, outcome.status, error, totals);
+  if (outcome.setsLastSynchronised) await recordLastSynchronised(deps.db, new Date());
+  if (error !== null) throw new UnrecoverableError(error);
   ctx.logger.info({ ...summary }, 'daily sync finished');
   return summary;
 }
@@ -77,10 +102,10 @@ async function runLearnerSync(ctx: JobContext<SyncLearnerJobData>, deps: Deps, c
   if (active.provider !== 'onefile') return ctx.skip(active.provider === 'none' ? INTEGRATION_DISABLED : 'the daily sync is a OneFile feature');
   if (!active.settings.organisationId) throw new UnrecoverableError('no OneFile organisation is set in pics.onefile_settings.organisation_id');
   // Refresh with OneFile records a run of its own, so its changes are audited and summarised like the daily ones.
-  const runId = ctx.data.runId ?? (await startSyncRun(deps.db, { kind: 'on_demand', jobId: ctx.job.id ?? null, firstSync: false }));
-  const run = await readRun(deps.db, runId);
-  if (!run) throw new UnrecoverableError(`sync run ${runId} does not exist`);
-  const firstSync = ctx.data.runId ? run.firstSync : await isFirstSync(deps.db, 'onefile');
+  const runId = ctx.data.runId ?? (await startSyncRun(deps.db, { kind: 'on_demand', jobId: ctx.job.id ?? null }));
+  if (!(await readRun(deps.db, runId))) throw new UnrecoverableError(`sync run ${runId} does not exist`);
+  // D11 per learner: its syncs do the first-sync work until one of them completes (or our enrol did it).
+  const firstSync = !(await isFirstSyncDone(deps.db, learnerId));
   // Daily children wait briefly for a budget slot, then step aside (delayed), so on-demand refreshes find a short line.
   const client = createClient(active.settings, { signal: ctx.signal, logger: ctx.logger, ...(ctx.data.runId ? { maxWaitMs: deps.config.onefile.bulkMaxWaitMs } : {}) });
   try {
@@ -89,15 +114,19 @@ async function runLearnerSync(ctx: JobContext<SyncLearnerJobData>, deps: Deps, c
       { db: deps.db, client, settings: active.settings, logger: ctx.logger, runId, jobId: ctx.job.id ?? null, firstSync, today: ukToday(now), now },
       learnerId,
     );
-    await recordLearnerSync(deps.db, runId, learnerId, ctx.job.id ?? null, {
-      status: result.status, changes: result.changes, callsMade: client.callsMade(), error: result.reason ?? null,
+    await deps.db.transaction().execute(async (trx) => {
+      await recordLearnerSync(trx, runId, learnerId, ctx.job.id ?? null, {
+        status: result.status, changes: result.changes, callsMade: client.callsMade(), error: result.reason ?? null, firstSync,
+      });
+      // Done only by a sync that completed: after a failed or skipped one the next sync does it again.
+      if (firstSync && result.status === 'completed') await recordFirstSyncDone(trx, learnerId);
     });
     if (!ctx.data.runId) await finishSyncRun(deps.db, runId, 'completed');
     return { ...result, runId, callsMade: client.callsMade() };
   } catch (error) {
     // A failed attempt's calls still count in the run's total (the row adds calls up; a later success overwrites the status).
     await recordLearnerSync(deps.db, runId, learnerId, ctx.job.id ?? null, {
-      status: 'failed', changes: 0, callsMade: client.callsMade(), error: error instanceof Error ? error.message : String(error),
+      status: 'failed', changes: 0, callsMade: client.callsMade(), error: error instanceof Error ? error.message : String(error), firstSync,
     });
     throw error;
   }
@@ -114,7 +143,9 @@ export function dailySyncJob(createClient: OneFileClientFactory): JobDefinition 
         parse: parseDailyRunJobData,
         handle: (ctx) => runDailyParent(ctx, deps),
         async onFinalFailure(ctx, reason) {
-          if (ctx.data.runId) await finishSyncRun(deps.db, ctx.data.runId, 'failed', reason);
+          // A run the summary already closed (every learner failed) keeps the error naming them.
+          const { runId } = ctx.data;
+          if (runId && (await readRun(deps.db, runId))?.status === 'running') await finishSyncRun(deps.db, runId, 'failed', reason);
         },
       });
       const child = createProcessor(deps, {

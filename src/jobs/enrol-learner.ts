@@ -5,6 +5,7 @@ import { activeEPortfolio, type EPortfolioFactories } from '../eportfolio/select
 import { QUEUE } from '../queues/names.js';
 import type { EnrolChoices } from '../rules/enrol-plan.js';
 import { recordEnrolOutcome, recordEnrolStarted, readEnrolStatus } from '../store/enrol.js';
+import { recordFirstSyncDone } from '../store/first-sync.js';
 import { parseEnrolJobData, type EnrolJobData } from './payloads.js';
 import type { JobDefinition } from './registry.js';
 import { createProcessor } from './runner.js';
@@ -35,7 +36,11 @@ export function enrolLearnerJob(factories: EPortfolioFactories): JobDefinition {
             const outcome = await ePortfolio.enrol(learnerId, choicesOf(ctx.data), {
               signal: ctx.signal, logger: ctx.logger, jobId: ctx.job.id ?? null, linksMaxAgeHours: deps.config.links.maxAgeHours,
             });
-            await recordEnrolOutcome(deps.db, learnerId, { status: 'completed', externalLearnerId: outcome.externalLearnerId, notLinked: outcome.notLinked });
+            await deps.db.transaction().execute(async (trx) => {
+              await recordEnrolOutcome(trx, learnerId, { status: 'completed', externalLearnerId: outcome.externalLearnerId, notLinked: outcome.notLinked });
+              // D11: the enrol uploaded the learner's reviews (E3), so its first daily sync has none of that left to do.
+              if (ePortfolio.provider === 'onefile') await recordFirstSyncDone(trx, learnerId);
+            });
             ctx.logger.info({ provider: ePortfolio.provider, ...outcome.summary }, 'learner enrolled');
             return { provider: ePortfolio.provider, ...outcome.summary };
           } catch (error) {

@@ -51,3 +51,10 @@ export async function findLearnerById(
     .executeTakeFirst();
   return row ? { id: row.id, ident: row.ident, onefileId: row.onefile_id, smartAssessorId: row.smartassessor_id } : null;
 }
+
+/** The idents of those of `ids` still in PICS, by id. */
+export async function learnerIdents(db: Kysely<DB>, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('pics.learner').select(['id', 'ident']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.ident]));
+}

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { spoil } from './bad-answers.js';
+import { learnerOfCall } from './call-learner.js';
 import { ApiError } from './errors.js';
 import type { FaultPlan } from './faults.js';
 import { Body } from './fields.js';
@@ -16,7 +17,7 @@ const DENIED = 'Authorization has been denied for this request.';
  * calling, then the rate limit, then the handler, then anything that spoils the answer on its way back.
  */
 export async function serve(sim: Simulator, def: RouteDef, endpoint: string, req: FastifyRequest, reply: FastifyReply) {
-  const plan = sim.faults.plan(endpoint);
+  const plan = sim.faults.plan(endpoint, () => learnerOfCall(sim, endpoint, req.params as Record<string, string>, Body.from(req.body)));
   if (plan?.drop === 'before') return drop(sim, endpoint, reply);
   if (plan && plan.delayMs > 0) await sleep(plan.delayMs);
   const result = answer(sim, def, endpoint, req, plan);

@@ -31,6 +31,8 @@ export interface FaultSettings {
   seed: number;
   /** Endpoint templates (`"GET /User/{id}"`) the random faults hit; null = every API endpoint. */
   endpoints: string[] | null;
+  /** OneFile learner ids the random faults hit: only calls about one of them (call-learner.ts); null = any call. */
+  learners: number[] | null;
   /** A share of calls answered with a 5xx status picked from `statuses`. */
   errors: { rate: number; statuses: number[]; when: When };
   /** A share of connections destroyed without an answer. */
@@ -56,6 +58,7 @@ export type FaultUpdate = Partial<Omit<FaultSettings, 'errors' | 'drops' | 'slow
 export const NO_FAULTS: FaultSettings = {
   seed: 1,
   endpoints: null,
+  learners: null,
   errors: { rate: 0, statuses: [500, 502, 503], when: 'before' },
   drops: { rate: 0, when: 'before' },
   slow: { rate: 0, ms: 0 },
@@ -97,11 +100,18 @@ export class FaultEngine {
     this.randomFaults = false;
   }
 
-  /** The random faults for one call, or null when none applies. Draws a fixed count per affected call. */
-  plan(endpoint: string): FaultPlan | null {
+  /**
+   * The random faults for one call, or null when none applies. Draws a fixed count per affected call.
+   * `learnerOf` names the OneFile learner the call is about (asked only when faults are scoped to learners).
+   */
+  plan(endpoint: string, learnerOf: () => number | null = () => null): FaultPlan | null {
     if (!this.randomFaults) return null;
     const s = this.settings;
     if (s.endpoints !== null && !s.endpoints.includes(endpoint)) return null;
+    if (s.learners !== null) {
+      const learner = learnerOf();
+      if (learner === null || !s.learners.includes(learner)) return null;
+    }
     const [rDrop, rError, rStatus, rSlow, u1, u2] = [this.random(), this.random(), this.random(), this.random(),
       this.random(), this.random()];
     const status = s.errors.statuses[Math.floor(rStatus * s.errors.statuses.length)] ?? 500;
@@ -157,7 +167,7 @@ const when = (x: unknown, name: string): When => {
 /** Validates `u` against the current settings and answers the merged settings. */
 export function mergeFaults(cur: FaultSettings, u: FaultUpdate): FaultSettings {
   if (typeof u !== 'object' || u === null) throw badRequest('Faults are a JSON object.');
-  const known = ['seed', 'endpoints', 'errors', 'drops', 'slow', 'latency', 'badAnswers', 'burst429', 'expireSessions'];
+  const known = ['seed', 'endpoints', 'learners', 'errors', 'drops', 'slow', 'latency', 'badAnswers', 'burst429', 'expireSessions'];
   const stray = Object.keys(u).filter((k) => !known.includes(k));
   if (stray.length > 0) throw badRequest(`Unknown fault setting(s): ${stray.join(', ')}.`);
   for (const name of ['errors', 'drops', 'slow', 'latency'] as const) {
@@ -171,6 +181,7 @@ export function mergeFaults(cur: FaultSettings, u: FaultUpdate): FaultSettings {
   const out: FaultSettings = {
     seed: u.seed ?? cur.seed,
     endpoints: u.endpoints === undefined ? cur.endpoints : u.endpoints,
+    learners: u.learners === undefined ? cur.learners : u.learners,
     errors: { rate: rate(errors.rate, 'errors.rate'), statuses: errors.statuses, when: when(errors.when, 'errors.when') },
     drops: { rate: rate(drops.rate, 'drops.rate'), when: when(drops.when, 'drops.when') },
     slow: { rate: rate(slow.rate, 'slow.rate'), ms: ms(slow.ms, 'slow.ms') },
@@ -180,6 +191,9 @@ export function mergeFaults(cur: FaultSettings, u: FaultUpdate): FaultSettings {
   if (!Number.isInteger(out.seed)) throw badRequest('seed must be a whole number.');
   if (out.endpoints !== null && !(Array.isArray(out.endpoints) && out.endpoints.every((e) => typeof e === 'string'))) {
     throw badRequest('endpoints must be null or a list of endpoint templates.');
+  }
+  if (out.learners !== null && !(Array.isArray(out.learners) && out.learners.every((id) => Number.isInteger(id) && id > 0))) {
+    throw badRequest('learners must be null or a list of OneFile learner ids.');
   }
   if (!Array.isArray(out.errors.statuses) || out.errors.statuses.length === 0
     || !out.errors.statuses.every((s) => Number.isInteger(s) && s >= 500 && s <= 599)) {

@@ -42,11 +42,12 @@ describe('daily synchronisation end to end (D1–D11)', () => {
     await h.close();
   });
 
-  it('the first run (D11) syncs every enrolled learner in scope and writes a summary and Last Synchronised', async () => {
+  it('the first run syncs every enrolled learner in scope and writes a summary and Last Synchronised', async () => {
     const job = await runDaily(h);
     expect(job.failedReason).toBeUndefined();
     const run = await readRun(h.t.db);
-    expect(run).toMatchObject({ kind: 'daily', status: 'completed', firstSync: true, learnersFailed: 0 });
+    // Every learner here was enrolled by the worker, whose enrol uploaded its reviews (E3): no first sync left (D11).
+    expect(run).toMatchObject({ kind: 'daily', status: 'completed', firstSync: false, learnersFailed: 0 });
     const inScope = await h.t.db.selectFrom('pics.learner').select('id').where('onefile_id', 'is not', null).where('status', '=', 'Live').execute();
     expect(run!.learnersTotal).toBeGreaterThan(0);
     expect(run!.learnersTotal).toBeLessThanOrEqual(inScope.length);

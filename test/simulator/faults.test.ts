@@ -175,6 +175,30 @@ describe('bad answers', () => {
   });
 });
 
+describe('faults scoped to learners', () => {
+  it('hit only the calls about the named OneFile learners: by body, path or the record the path names', async () => {
+    await start();
+    const learner = async (name: string) => (await api.call('POST', '/User', { OrganisationID: ORG, Role: 1, FirstName: name, LastName: 'Scoped',
+      Email: `${name}@example.com`, DefaultAssessorID: 122762, ClassroomID: 15379, PlacementID: 18928 })).json().ID as number;
+    const [hit, spared] = [await learner('hit'), await learner('spared')];
+    const review = (id: number) => api.call('POST', '/Review', { LearnerID: id, AssessorID: 122762, ScheduledFor: '2027-03-01T09:00:00Z' });
+    const [hitReview, sparedReview] = [(await review(hit)).json() as number, (await review(spared)).json() as number];
+    sim.setFaults({ learners: [hit], errors: { rate: 1, statuses: [503], when: 'before' } });
+    const calls = async (id: number, reviewId: number) => [
+      (await api.call('POST', '/Review/Search/1/50', { LearnerID: id })).status,
+      (await api.call('GET', `/User/${id}`)).status,
+      (await api.call('GET', `/Review/${reviewId}`)).status,
+      (await review(id)).status,
+    ];
+    expect(await calls(hit, hitReview)).toEqual([503, 503, 503, 503]);
+    expect(await calls(spared, sparedReview)).toEqual([200, 200, 200, 200]);
+    expect((await api.call('GET', '/Customer')).status).toBe(200); // about no learner
+    expect((await admin(sim, 'POST', '/faults', { learners: ['x'] })).status).toBe(400);
+    sim.setFaults({ learners: null });
+    expect((await api.call('GET', '/Customer')).status).toBe(503); // unscoped again: every call
+  });
+});
+
 describe('fault settings', () => {
   it('are read and changed at runtime through /_admin/faults, and invalid ones are refused with 400', async () => {
     await start({ faults: { errors: { rate: 0.5 }, endpoints: ['GET /Customer'] } });
