@@ -82,6 +82,13 @@ export interface EportfolioSyncEntitySync {
   synced_at: Generated<Timestamp>;
 }
 
+export interface EportfolioSyncJobLockLoss {
+  job_id: string;
+  last_at: Generated<Timestamp>;
+  losses: Generated<number>;
+  queue: string;
+}
+
 export interface EportfolioSyncJobOutcome {
   at: Generated<Timestamp>;
   id: Generated<Int8>;
@@ -352,6 +359,7 @@ export interface DB {
   "eportfolio_sync.enrol": EportfolioSyncEnrol;
   "eportfolio_sync.enrol_step": EportfolioSyncEnrolStep;
   "eportfolio_sync.entity_sync": EportfolioSyncEntitySync;
+  "eportfolio_sync.job_lock_loss": EportfolioSyncJobLockLoss;
   "eportfolio_sync.job_outcome": EportfolioSyncJobOutcome;
   "eportfolio_sync.learner_lease": EportfolioSyncLearnerLease;
   "eportfolio_sync.learner_state": EportfolioSyncLearnerState;

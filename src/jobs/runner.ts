@@ -2,6 +2,7 @@ import { DelayedError, RateLimitError, UnrecoverableError, WaitingChildrenError,
 import type { Deps } from '../deps.js';
 import { jobLogger, type Logger } from '../logging/logger.js';
 import type { JobRunOutcome } from '../metrics/job-metrics.js';
+import { jobLockLosses, recordJobLockLoss } from '../store/job-lock-loss.js';
 import { recordJobOutcome, type JobOutcome } from '../store/job-outcomes.js';
 import { jobActionFor } from './error-policy.js';
 import { watchJobLock } from './job-lock-watch.js';
@@ -73,8 +74,9 @@ export function createProcessor<T, R>(deps: Deps, spec: ProcessorSpec<T, R>): Pr
 
     try {
       // A process killed under this job (BullMQ moved it back from active) too often: fail it, recorded.
+      // Stalls this worker caused itself by stopping an attempt whose lock may have lapsed are not crashes.
       const stalls = job.stalledCounter ?? 0;
-      if (stalls > deps.config.workers.maxStalledCount) {
+      if (stalls > deps.config.workers.maxStalledCount && stalls - (await jobLockLosses(deps.db, spec.queue, job.id ?? '?')) > deps.config.workers.maxStalledCount) {
         throw new UnrecoverableError(`its worker process stopped ${stalls} times while running it (killed, crashed, or blocked past workers.lockDurationMs): not run again`);
       }
       // One learner, one job at a time: the handler runs only while this attempt holds the learner.
@@ -82,6 +84,10 @@ export function createProcessor<T, R>(deps: Deps, spec: ProcessorSpec<T, R>): Pr
         ttlMs: deps.config.workers.learnerLeaseMs, waitMs: deps.config.workers.learnerWaitMs,
       }, abort, logger);
       const lock = watchJobLock(deps.redis, job, token, deps.config.workers.lockDurationMs);
+      lock.signal.addEventListener('abort', () => {
+        logger.warn({ reason: String(lock.signal.reason) }, 'job lock may be lost: attempt stopped');
+        void recordJobLockLoss(deps.db, spec.queue, job.id ?? '?').catch((e: unknown) => logger.error({ err: e }, 'could not record the lock loss'));
+      }, { once: true });
       let result: R;
       try {
         result = await spec.handle({ ...ctx, signal: AbortSignal.any([held?.signal ?? abort, lock.signal]) });

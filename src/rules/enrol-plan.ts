@@ -1,7 +1,8 @@
-import type { LearnerGraph, OfficerRow, OneFileSettings, OrganisationRow, PlacementWithOrganisation, ReviewRow } from '../pics/types.js';
-import { VISIT_TYPE_ID } from '../onefile/types.js';
+import type { LearnerGraph, OfficerRow, OneFileSettings, OrganisationRow } from '../pics/types.js';
 import { birthDateProblem } from './birth-date.js';
-import { addHours, isCalendarDate, toOneFileDate, ukLocalToUtc } from './dates.js';
+import { isCalendarDate, toOneFileDate } from './dates.js';
+import { choosePlacement } from './placement.js';
+import { reviewUpload, selectReviewsForUpload, type ReviewUpload } from './review-selection.js';
 import { emailAddressProblem } from './email-address.js';
 import { niNumberProblem } from './ni-number.js';
 
@@ -84,13 +85,6 @@ export interface AimUpload {
   };
 }
 
-export interface ReviewUpload {
-  reviewId: number;
-  assessorOfficerId: number;
-  scheduledFor: string;
-  endTime: string;
-  visitTypeId: number;
-}
 
 export interface NotLinkedQualification {
   learnerQualificationId: number;
@@ -129,47 +123,14 @@ export interface EnrolInput {
   today: string;
 }
 
-const DEFAULT_REVIEW_TIME = '09:00:00';
 
 const blank = (value: string | null | undefined): value is null | undefined | '' => value === null || value === undefined || value.trim() === '';
 const trimmed = (value: string | null | undefined): string | null => (blank(value) ? null : value.trim());
-
-/** E5: the organisation of the most recent type-P placement, else of the most recent placement of any type. */
-export function choosePlacement(placements: PlacementWithOrganisation[]): PlacementWithOrganisation | null {
-  const newestFirst = [...placements].sort((a, b) => (a.start_date === b.start_date ? b.id - a.id : a.start_date < b.start_date ? 1 : -1));
-  return newestFirst.find((p) => p.placement_type === 'P') ?? newestFirst[0] ?? null;
-}
 
 /** E6: the learner's main tag when S4 is on and there is one, else the default classroom name. */
 export function chooseClassroomName(settings: OneFileSettings, mainTagName: string | null): string | null {
   if (settings.classroomFromMainTag && !blank(mainTagName)) return mainTagName.trim();
   return trimmed(settings.defaultClassroomName);
-}
-
-/** E3: normal reviews planned after today with attendance Unknown, not uploaded yet. */
-export function selectReviewsForUpload(reviews: ReviewRow[], today: string): ReviewRow[] {
-  return reviews.filter(
-    (r) => r.review_type === 'N' && r.planned_date !== null && r.planned_date > today && r.attended === 'U' && r.onefile_system_id === null,
-  );
-}
-
-/** D11: on the first sync, every normal review with a blank attendance and no actual date, whatever its date. */
-export function selectReviewsForFirstSync(reviews: ReviewRow[]): ReviewRow[] {
-  return reviews.filter(
-    (r) => r.review_type === 'N' && (r.attended === null || r.attended.trim() === '') && r.actual_date === null && r.planned_date !== null && r.onefile_system_id === null,
-  );
-}
-
-/** E3: scheduled at the planned date and time (UK), ending an hour later; assessor = review officer, else main. */
-export function reviewUpload(review: ReviewRow, mainOfficerId: number, settings: OneFileSettings): ReviewUpload {
-  const scheduledFor = ukLocalToUtc(review.planned_date!, review.planned_time ?? DEFAULT_REVIEW_TIME);
-  return {
-    reviewId: review.id,
-    assessorOfficerId: review.officer_id ?? mainOfficerId,
-    scheduledFor,
-    endTime: addHours(scheduledFor, 1),
-    visitTypeId: VISIT_TYPE_ID[settings.visitType],
-  };
 }
 
 function parseOneFileId(value: string | null): number | null | 'invalid' {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QUEUE } from '../../src/queues/names.js';
 import { loadLearnerGraph } from '../../src/pics/index.js';
-import { choosePlacement } from '../../src/rules/enrol-plan.js';
+import { choosePlacement } from '../../src/rules/placement.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 /** D7 end to end: each mode for learners, officers and organisations, through Refresh with OneFile. */

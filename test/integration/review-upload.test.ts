@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { uploadReviewOnce, type ReviewUploadTarget } from '../../src/eportfolio/onefile/review-upload.js';
-import type { OneFileCtx } from '../../src/eportfolio/onefile/enrol.js';
+import type { OneFileCtx } from '../../src/eportfolio/onefile/context.js';
 import { createOneFileClientFactory } from '../../src/onefile/factory.js';
 import type { OneFileReviewSummary } from '../../src/onefile/types.js';
 import { readOneFileSettings } from '../../src/pics/index.js';
 import { QUEUE } from '../../src/queues/names.js';
-import { reviewUpload } from '../../src/rules/enrol-plan.js';
+import { reviewUpload } from '../../src/rules/review-selection.js';
 import { recordEnrolStep } from '../../src/store/enrol.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startHarness, type Harness } from '../helpers/harness.js';

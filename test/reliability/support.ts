@@ -124,6 +124,10 @@ export interface PrivateRedis {
   port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections and its data but answers nothing, as a hung Redis does. */
+  freeze(): void;
+  /** SIGCONT: it answers again, everything it was sent meanwhile in order, with its clock moved on. */
+  thaw(): void;
   destroy(): Promise<void>;
 }
 
@@ -165,7 +169,10 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     port,
     start,
     stop,
+    freeze: () => { child?.kill('SIGSTOP'); },
+    thaw: () => { child?.kill('SIGCONT'); },
     async destroy() {
+      child?.kill('SIGCONT');
       if (child) {
         child.kill('SIGKILL');
         await exited;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  chooseClassroomName, choosePlacement, planEnrol, selectReviewsForFirstSync, selectReviewsForUpload,
-  type EnrolDecision, type EnrolInput, type EnrolPlan,
-} from '../../src/rules/enrol-plan.js';
+import { chooseClassroomName, planEnrol, type EnrolDecision, type EnrolInput, type EnrolPlan } from '../../src/rules/enrol-plan.js';
+import { choosePlacement } from '../../src/rules/placement.js';
+import { selectReviewsForFirstSync, selectReviewsForUpload } from '../../src/rules/review-selection.js';
 import { graph, learnerQualification, officer, placement, review, settings } from '../helpers/builders.js';
 
 const TODAY = '2026-11-23';

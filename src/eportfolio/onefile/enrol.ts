@@ -1,17 +1,13 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/types.js';
 import { withEntityLock } from '../../db/entity-lock.js';
-import type { Logger } from '../../logging/logger.js';
-import type { OneFileClient } from '../../onefile/client.js';
 import { ONEFILE_ROLE, type OneFileReviewSummary, type OneFileUserSummary } from '../../onefile/types.js';
 import {
   readOfficerOtherSystemId, readOrganisationAdditionalId, setLearnerOneFileId, setLearningAimId, setOfficerOtherSystemId, setOrganisationAdditionalId,
-  type OneFileSettings,
 } from '../../pics/index.js';
 import type { EmployerUpload, EnrolPlan, OfficerUpload } from '../../rules/enrol-plan.js';
 import { readEnrolSteps, recordEnrolStep } from '../../store/enrol.js';
 import { recordLearnerPushed } from '../../store/sync-state.js';
 import { EnrolInvalidError } from '../errors.js';
+import type { OneFileCtx } from './context.js';
 import { uploadReviewOnce } from './review-upload.js';
 
 /**
@@ -30,12 +26,6 @@ export interface EnrolResult {
   reviews: Record<number, number>;
 }
 
-export interface OneFileCtx {
-  db: Kysely<DB>;
-  client: OneFileClient;
-  settings: OneFileSettings;
-  logger: Logger;
-}
 
 const sameName = (a: string | null | undefined, b: string) => (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
 

@@ -1,12 +1,12 @@
 import type { OneFileReviewSummary } from '../../onefile/types.js';
 import { readLearnerReviewLinks, setReviewOneFileId } from '../../pics/index.js';
-import type { ReviewUpload } from '../../rules/enrol-plan.js';
+import type { ReviewUpload } from '../../rules/review-selection.js';
 import { takeReviewAt } from '../../rules/review-match.js';
 import { withEntityLock } from '../../db/entity-lock.js';
 import { readEnrolSteps, recordEnrolStep } from '../../store/enrol.js';
 import { cacheReviews, recordStandIn } from '../../store/sync-state.js';
 import type { OneFileReview } from '../../onefile/types.js';
-import type { OneFileCtx } from './enrol.js';
+import type { OneFileCtx } from './context.js';
 
 /**
  * Uploads one PICS review to OneFile exactly once (E3, D5, D11), whoever asks: an enrol, a daily child and a

@@ -1,4 +1,4 @@
-import type { OneFileCtx } from './enrol.js';
+import type { OneFileCtx } from './context.js';
 
 /** What one per-learner sync runs with: the job's ids, its D11 state and the day it runs on (UK). */
 export interface SyncLearnerContext extends OneFileCtx {

@@ -4,7 +4,9 @@ import {
   insertReview, lockLearnerRow, readLearnerReviewLinks, setReviewOneFileId, updateLearner, updateLearnerQualification, updateOfficer,
   updateOrganisation, updateReview, type OfficerRow,
 } from '../../pics/index.js';
-import { choosePlacement, type OfficerUpload, type ReviewUpload } from '../../rules/enrol-plan.js';
+import type { OfficerUpload } from '../../rules/enrol-plan.js';
+import { choosePlacement } from '../../rules/placement.js';
+import type { ReviewUpload } from '../../rules/review-selection.js';
 import { planDefaultLinks, type FieldChange, type SyncPlan } from '../../rules/sync-plan.js';
 import { recordAudit } from '../../store/audit.js';
 import { cacheReviews, markEntityDone, recordLearnerPushed } from '../../store/sync-state.js';

@@ -1,7 +1,8 @@
 import type { OneFileLearningAim, OneFilePlacement, OneFileReview, OneFileReviewSummary, OneFileUser } from '../../onefile/types.js';
 import { OneFileNotFoundError } from '../../onefile/errors.js';
 import { loadLearnerGraph, officersByOtherSystemIds, type LearnerGraph, type OfficerRow, type OrganisationRow } from '../../pics/index.js';
-import { choosePlacement, selectReviewsForFirstSync, selectReviewsForUpload } from '../../rules/enrol-plan.js';
+import { choosePlacement } from '../../rules/placement.js';
+import { selectSyncUploads } from '../../rules/sync-plan.js';
 import { planReviewReads } from '../../rules/review-reads.js';
 import { entityDoneForRun, readLearnerPushed, readReviewCache, type CachedReview } from '../../store/sync-state.js';
 import { aimReadMethod, observeAimSearchRows } from './aim-search-shape.js';
@@ -98,8 +99,7 @@ export async function loadSyncState(ctx: SyncLearnerContext, learnerId: number):
   const aims = await readAims(ctx, graph, learnerOneFileId);
 
   // Reviews: one search (D6 pulls, and D5/D11 uploads look for what a crashed attempt left), then details.
-  const uploadsPending = settings.uploadReviews
-    && (selectReviewsForUpload(graph.reviews, ctx.today).length > 0 || (ctx.firstSync && selectReviewsForFirstSync(graph.reviews).length > 0));
+  const uploadsPending = selectSyncUploads(graph.reviews, settings, ctx.firstSync, ctx.today).length > 0;
   let reviewRows: OneFileReviewSummary[] = [];
   const reviews: OneFileReview[] = [];
   const known = await readReviewCache(db, learnerId);

@@ -3,7 +3,8 @@ import { birthDateProblem } from '../../rules/birth-date.js';
 import { isCalendarDate } from '../../rules/dates.js';
 import { emailAddressProblem } from '../../rules/email-address.js';
 import { niNumberProblem } from '../../rules/ni-number.js';
-import { choosePlacement, type EnrolProblem, type NotLinkedQualification } from '../../rules/enrol-plan.js';
+import type { EnrolProblem, NotLinkedQualification } from '../../rules/enrol-plan.js';
+import { choosePlacement } from '../../rules/placement.js';
 import type { NewEmployer, NewLearner } from '../../smartassessor/types.js';
 
 /*

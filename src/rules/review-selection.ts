@@ -1,0 +1,42 @@
+import type { OneFileSettings, ReviewRow } from '../pics/types.js';
+import { VISIT_TYPE_ID } from '../onefile/types.js';
+import { addHours, ukLocalToUtc } from './dates.js';
+
+// Which PICS reviews go to OneFile, and how (E3 at enrol, D5 and D11 at sync: the seed's "this upload works in
+// the same way as reviews in the learner upload").
+
+export interface ReviewUpload {
+  reviewId: number;
+  assessorOfficerId: number;
+  scheduledFor: string;
+  endTime: string;
+  visitTypeId: number;
+}
+
+const DEFAULT_REVIEW_TIME = '09:00:00';
+
+/** E3: normal reviews planned after today with attendance Unknown, not uploaded yet. */
+export function selectReviewsForUpload(reviews: ReviewRow[], today: string): ReviewRow[] {
+  return reviews.filter(
+    (r) => r.review_type === 'N' && r.planned_date !== null && r.planned_date > today && r.attended === 'U' && r.onefile_system_id === null,
+  );
+}
+
+/** D11: on the first sync, every normal review with a blank attendance and no actual date, whatever its date. */
+export function selectReviewsForFirstSync(reviews: ReviewRow[]): ReviewRow[] {
+  return reviews.filter(
+    (r) => r.review_type === 'N' && (r.attended === null || r.attended.trim() === '') && r.actual_date === null && r.planned_date !== null && r.onefile_system_id === null,
+  );
+}
+
+/** E3: scheduled at the planned date and time (UK), ending an hour later; assessor = review officer, else main. */
+export function reviewUpload(review: ReviewRow, mainOfficerId: number, settings: OneFileSettings): ReviewUpload {
+  const scheduledFor = ukLocalToUtc(review.planned_date!, review.planned_time ?? DEFAULT_REVIEW_TIME);
+  return {
+    reviewId: review.id,
+    assessorOfficerId: review.officer_id ?? mainOfficerId,
+    scheduledFor,
+    endTime: addHours(scheduledFor, 1),
+    visitTypeId: VISIT_TYPE_ID[settings.visitType],
+  };
+}
