@@ -40,7 +40,7 @@ function answer(sim: Simulator, def: RouteDef, endpoint: string, req: FastifyReq
     sim.stats.overLimit++;
     return tooMany(sim, wait);
   }
-  if (plan?.error?.when === 'before') return serverError(plan.error.status);
+  if (plan?.error?.when === 'before') return faultAnswer(sim, plan.error.status);
   let result: ApiResult;
   try {
     result = def.handle({ sim, customer: caller, params: req.params as Record<string, string>, body: Body.from(req.body) });
@@ -50,7 +50,7 @@ function answer(sim: Simulator, def: RouteDef, endpoint: string, req: FastifyReq
   }
   const bad = sim.faults.takeBadAnswer(endpoint);
   if (bad) result = spoil(result, bad);
-  if (plan?.error?.when === 'after') return serverError(plan.error.status);
+  if (plan?.error?.when === 'after') return faultAnswer(sim, plan.error.status);
   return result;
 }
 
@@ -75,6 +75,8 @@ function tooMany(sim: Simulator, waitSimMs: number): ApiResult {
 }
 
 const serverError = (status: number): ApiResult => message(status, 'An error has occurred.');
+// An injected 429 is OneFile's limit answering at that call: as a forced burst, one second's Retry-After.
+const faultAnswer = (sim: Simulator, status: number): ApiResult => (status === 429 ? tooMany(sim, 1000 * sim.clock.speed) : serverError(status));
 
 function headerOf(req: FastifyRequest, name: string): string | undefined {
   const v = req.headers[name];

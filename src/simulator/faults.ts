@@ -33,7 +33,7 @@ export interface FaultSettings {
   endpoints: string[] | null;
   /** OneFile learner ids the random faults hit: only calls about one of them (call-learner.ts); null = any call. */
   learners: number[] | null;
-  /** A share of calls answered with a 5xx status picked from `statuses`. */
+  /** A share of calls answered with a status picked from `statuses`: 5xx, or 429 (OneFile's limit, at any call). */
   errors: { rate: number; statuses: number[]; when: When };
   /** A share of connections destroyed without an answer. */
   drops: { rate: number; when: When };
@@ -196,8 +196,8 @@ export function mergeFaults(cur: FaultSettings, u: FaultUpdate): FaultSettings {
     throw badRequest('learners must be null or a list of OneFile learner ids.');
   }
   if (!Array.isArray(out.errors.statuses) || out.errors.statuses.length === 0
-    || !out.errors.statuses.every((s) => Number.isInteger(s) && s >= 500 && s <= 599)) {
-    throw badRequest('errors.statuses must be a non-empty list of 5xx statuses.');
+    || !out.errors.statuses.every((s) => s === 429 || (Number.isInteger(s) && s >= 500 && s <= 599))) {
+    throw badRequest('errors.statuses must be a non-empty list of 5xx statuses or 429.');
   }
   const l = out.latency as Latency & Record<string, unknown>;
   switch (l.kind) {

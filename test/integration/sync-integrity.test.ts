@@ -82,17 +82,23 @@ describe('issue 15 item 2, item 3: nothing seen before PICS has it; review offic
     await h.close();
   });
 
-  it('D6: an attempt that reads a held review, then fails on a later call (5xx), writes it on its retry', async () => {
+  /**
+   * Holds one of the learner's future reviews in OneFile, makes the call after the review reads (the learner's
+   * GET, with demographics pull) fail with `status`, and checks PICS has nothing of it after the first attempt
+   * and everything once the call answers again.
+   */
+  async function failAfterReads(status: number, attemptEnded: (job: Job) => Promise<boolean>) {
     const { review } = await futureUploadedReview(h, learnerId);
-    // Learner demographics pull: the OneFile learner is read after the reviews.
-    await h.t.db.updateTable('pics.onefile_settings').set({ learner_demographics_mode: 'pull' }).execute();
+    await h.t.db.updateTable('pics.review').set({ attended: 'U', actual_date: null, trainee_signed_date: null }).where('id', '=', review.id).execute();
+    await h.t.db.deleteFrom('eportfolio_sync.review_state').where('onefile_review_id', '=', review.onefile_system_id!).execute();
     h.sim.seed({ reviews: [{ ID: review.onefile_system_id!, StartedOn: heldAt, LearnerSignedOn: heldAt }] });
-    h.sim.setFaults({ endpoints: ['GET /User/{id}'], errors: { rate: 1, statuses: [503], when: 'before' } });
+    await h.t.db.updateTable('pics.onefile_settings').set({ learner_demographics_mode: 'pull' }).execute();
+    h.sim.setFaults({ endpoints: ['GET /User/{id}'], errors: { rate: 1, statuses: [status], when: 'before' } });
     try {
       const { jobId } = await h.producer.enqueueLearnerSync(learnerId);
       const queue = h.producer.queues[QUEUE.dailySync];
-      for (let job = await queue.getJob(jobId); (job?.attemptsMade ?? 0) < 1; job = await queue.getJob(jobId)) await new Promise((r) => setTimeout(r, 50));
-      // The first attempt read the review (held and signed: complete) and failed before writing PICS.
+      for (let job = await queue.getJob(jobId); !job || !(await attemptEnded(job)); job = await queue.getJob(jobId)) await new Promise((r) => setTimeout(r, 50));
+      // The first attempt read the review (held and signed: complete) and stopped before writing PICS.
       const between = await h.t.db.selectFrom('pics.review').select('attended').where('id', '=', review.id).executeTakeFirstOrThrow();
       expect(between.attended).toBe('U');
       h.sim.setFaults({ errors: { rate: 0 } });
@@ -104,6 +110,17 @@ describe('issue 15 item 2, item 3: nothing seen before PICS has it; review offic
     }
     const after = await h.t.db.selectFrom('pics.review').selectAll().where('id', '=', review.id).executeTakeFirstOrThrow();
     expect(after).toMatchObject({ attended: 'Y', actual_date: today, trainee_signed_date: today });
+  }
+
+  it('D6: an attempt that reads a held review, then fails on a later call (5xx), writes it on its retry', async () => {
+    await failAfterReads(503, async (job) => job.attemptsMade >= 1);
+  }, 60_000);
+
+  it('D6: an attempt that reads a held review, then is delayed for the budget (429 on a later call), writes it when it runs again', async () => {
+    // A 429 pushes the shared budget back: the call waits (or the job is delayed), it does not fail.
+    const refused = () => h.sim.stats().byEndpoint['GET /User/{id}']?.['429'] ?? 0;
+    h.sim.resetStats();
+    await failAfterReads(429, async (job) => refused() >= 1 && job.attemptsMade === 0);
   }, 60_000);
 
   async function newReviewWith(officer: { email: string | null }) {

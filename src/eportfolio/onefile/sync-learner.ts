@@ -1,4 +1,5 @@
 import { planSync } from '../../rules/sync-plan.js';
+import { failpoint } from '../../util/failpoint.js';
 import type { SyncLearnerContext, SyncLearnerResult } from './sync-context.js';
 import { executeSyncPlan } from './sync-execute.js';
 import { loadSyncState } from './sync-load.js';
@@ -13,6 +14,7 @@ export type { SyncLearnerContext, SyncLearnerResult } from './sync-context.js';
 export async function syncOneFileLearner(ctx: SyncLearnerContext, learnerId: number): Promise<SyncLearnerResult> {
   const state = await loadSyncState(ctx, learnerId);
   if ('skipped' in state) return { status: 'skipped', reason: state.skipped, changes: 0, toPics: 0, toEPortfolio: 0 };
+  failpoint('sync:after-load'); // test-only: a kill -9 with everything read and nothing written
   const standInAssessors = new Map([...state.known.values()].filter((k) => k.standInAssessorId !== null).map((k) => [k.oneFileReviewId, k.standInAssessorId!]));
   const plan = planSync({
     graph: state.graph, settings: ctx.settings, firstSync: ctx.firstSync, today: ctx.today, aims: state.aims, reviewRows: state.reviewRows,
