@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { QUEUE } from '../../src/queues/names.js';
 import { TEST_REDIS_URL } from './env.js';
 import { createTestRedis, type TestRedis } from './redis.js';
 
@@ -76,4 +77,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await t.drop();
     },
   };
+}
+
+/**
+ * A harness whose qualification links are refreshed and whose learner `ident` the worker has enrolled (the
+ * Business Administrator qualification on OneFile pathway 41301): where most sync tests start.
+ */
+export async function startEnrolledHarness(options: HarnessOptions = {}, ident = 'L0001'): Promise<{ h: Harness; learnerId: number }> {
+  const h = await startHarness(options);
+  const links = await h.producer.enqueueRefreshLinks('cli');
+  await h.waitForJob(h.producer.queues[QUEUE.refreshLinks], links.jobId);
+  const learnerId = await h.producer.resolveLearnerIdent(ident);
+  const { jobId } = await h.producer.enqueueEnrol(learnerId, { pathways: { 3: 41301 } });
+  const enrol = await h.waitForJob(h.producer.queues[QUEUE.enrol], jobId);
+  if ((await enrol.getState()) !== 'completed') throw new Error(`the enrol of ${ident} did not complete: ${enrol.failedReason}`);
+  return { h, learnerId };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QUEUE } from '../../src/queues/names.js';
 import { loadLearnerGraph } from '../../src/pics/index.js';
 import { choosePlacement } from '../../src/rules/placement.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { startEnrolledHarness, type Harness } from '../helpers/harness.js';
 
 /** D7 end to end: each mode for learners, officers and organisations, through Refresh with OneFile. */
 describe('D7 demographics modes against the simulator', () => {
@@ -27,12 +27,7 @@ describe('D7 demographics modes against the simulator', () => {
   };
 
   beforeAll(async () => {
-    h = await startHarness({ seed: { learners: 4 } });
-    const links = await h.producer.enqueueRefreshLinks('cli');
-    await h.waitForJob(h.producer.queues[QUEUE.refreshLinks], links.jobId);
-    learnerId = await h.producer.resolveLearnerIdent('L0001');
-    const { jobId } = await h.producer.enqueueEnrol(learnerId, { pathways: { 3: 41301 } });
-    expect(await (await h.waitForJob(h.producer.queues[QUEUE.enrol], jobId)).getState()).toBe('completed');
+    ({ h, learnerId } = await startEnrolledHarness({ seed: { learners: 4 } }));
   }, 60_000);
   afterAll(async () => {
     await h.close();

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { JOB_NAME } from '../../src/queues/job-options.js';
 import { QUEUE } from '../../src/queues/names.js';
 import { holdLearner, LearnerBusyError } from '../../src/jobs/learner-exclusive.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { startEnrolledHarness, type Harness } from '../helpers/harness.js';
 
 // SPEC "One learner, one job at a time" (issue 15 item 4): two syncs of one learner that would overlap in
 // production (a daily child and a Refresh with OneFile, both reading OneFile at once) never do their work at
@@ -15,12 +15,7 @@ describe('one learner, one job at a time', () => {
   const silent = pino({ level: 'silent' });
 
   beforeAll(async () => {
-    h = await startHarness({ seed: { learners: 3 } });
-    const links = await h.producer.enqueueRefreshLinks('cli');
-    await h.waitForJob(h.producer.queues[QUEUE.refreshLinks], links.jobId);
-    learnerId = await h.producer.resolveLearnerIdent('L0001');
-    const { jobId } = await h.producer.enqueueEnrol(learnerId, { pathways: { 3: 41301 } });
-    expect(await (await h.waitForJob(h.producer.queues[QUEUE.enrol], jobId)).getState()).toBe('completed');
+    ({ h, learnerId } = await startEnrolledHarness({ seed: { learners: 3 } }));
   }, 60_000);
   afterAll(async () => {
     await h.close();

@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { QUEUE } from '../../src/queues/names.js';
 import { ukToday } from '../../src/rules/dates.js';
 import type { ReviewRowShape } from '../../src/simulator/options.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { startEnrolledHarness, type Harness } from '../helpers/harness.js';
 
 // Issue 15, items 1–3, the way they happen at a provider: a review held (and signed) weeks before its planned
 // date; an attempt that reads a held review and then fails on a later call; a new PICS review whose officer
@@ -13,15 +13,7 @@ const REVIEW_GET = 'GET /Review/{id}';
 const today = ukToday();
 const heldAt = `${today}T09:30:00.000Z`;
 
-async function enrolledHarness(reviewRows: ReviewRowShape): Promise<{ h: Harness; learnerId: number }> {
-  const h = await startHarness({ seed: { learners: 4 }, simulator: { reviewRows } });
-  const links = await h.producer.enqueueRefreshLinks('cli');
-  await h.waitForJob(h.producer.queues[QUEUE.refreshLinks], links.jobId);
-  const learnerId = await h.producer.resolveLearnerIdent('L0001');
-  const { jobId } = await h.producer.enqueueEnrol(learnerId, { pathways: { 3: 41301 } });
-  expect(await (await h.waitForJob(h.producer.queues[QUEUE.enrol], jobId)).getState()).toBe('completed');
-  return { h, learnerId };
-}
+const enrolledHarness = (reviewRows: ReviewRowShape) => startEnrolledHarness({ seed: { learners: 4 }, simulator: { reviewRows } });
 
 async function syncNow(h: Harness, learnerId: number): Promise<Job> {
   const { jobId } = await h.producer.enqueueLearnerSync(learnerId);

@@ -14,7 +14,7 @@ import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { allJobs, disagreements, duplicatesIn, eventually, enrolableLearners, preEnrol, sleep, trace, waitForJobs } from './support.js';
+import { allJobs, disagreements, duplicatesIn, enrolableLearners, eventually, preEnrol, sleep, tearDown, trace, waitForJobs } from './support.js';
 
 /*
  * Crashes: two real worker processes share one database, one Redis prefix and one OneFile simulator; `kill -9`
@@ -109,12 +109,7 @@ describe('kill -9 across two worker processes during enrols and a daily sync', (
   }, 60_000);
 
   afterAll(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
-    await producer?.close();
-    await sim?.close();
-    await redis?.cleanup();
-    await t?.drop();
+    await tearDown(procs, () => producer?.close(), () => sim?.close(), () => redis?.cleanup(), () => t?.drop());
   });
 
   /** Every job ended, and the worker's schema recorded how: the outcome row and, when it failed, why. */

@@ -12,7 +12,7 @@ import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { allJobs, duplicatesIn, eventually, preEnrol, waitForJobs } from './support.js';
+import { allJobs, duplicatesIn, eventually, preEnrol, tearDown, waitForJobs } from './support.js';
 
 /*
  * D10: the daily parent is crash-safe at each step boundary. A real worker process (the compiled daemon) is
@@ -56,12 +56,7 @@ describe.each(['daily-parent:run-started', 'daily-parent:fanned-out', 'daily-par
   }, 60_000);
 
   afterAll(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
-    await producer?.close();
-    await sim?.close();
-    await redis?.cleanup();
-    await t?.drop();
+    await tearDown(procs, () => producer?.close(), () => sim?.close(), () => redis?.cleanup(), () => t?.drop());
   });
 
   it('resumes in a new process: the total set once, the summary and Last Synchronised after every child, each learner synced once', async () => {

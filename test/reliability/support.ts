@@ -11,6 +11,7 @@ import { readOneFileSettings } from '../../src/pics/index.js';
 import type { EnrolChoices } from '../../src/rules/enrol-plan.js';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
 import { differences } from '../helpers/compare.js';
+import type { DaemonProcess } from '../helpers/daemon-process.js';
 import { freePort } from '../helpers/private-postgres.js';
 
 // Shared by the reliability suite: bounded waits, job inspection, a private Redis that can really stop,
@@ -287,4 +288,11 @@ export async function disagreements(db: Kysely<DB>, sim: SimulatorHandle): Promi
 export function duplicatesIn(sim: SimulatorHandle): unknown[] {
   const { total: _total, ...groups } = sim.duplicates();
   return Object.entries(groups).flatMap(([kind, list]) => (list as unknown[]).map((entry) => ({ kind, ...(entry as object) })));
+}
+
+/** Kills the daemon processes, then runs each closer in turn; one that fails never leaves the others running. */
+export async function tearDown(procs: DaemonProcess[], ...closers: Array<() => Promise<unknown> | undefined>): Promise<void> {
+  for (const p of procs) p.child.kill('SIGKILL');
+  await Promise.all(procs.map((p) => p.exited));
+  for (const close of closers) await Promise.resolve().then(close).catch(() => {});
 }

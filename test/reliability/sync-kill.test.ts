@@ -9,7 +9,7 @@ import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { preEnrol, waitForJobs } from './support.js';
+import { preEnrol, tearDown, waitForJobs } from './support.js';
 
 /*
  * D6, issue 15 item 2: nothing is remembered as seen before PICS has it. A worker process is killed -9 (a fail
@@ -42,12 +42,7 @@ describe('D6: a sync killed -9 between its reads and its PICS write', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
-    await producer?.close();
-    await sim?.close();
-    await redis?.cleanup();
-    await t?.drop();
+    await tearDown(procs, () => producer?.close(), () => sim?.close(), () => redis?.cleanup(), () => t?.drop());
   });
 
   it('the fresh process writes the held review into PICS', async () => {

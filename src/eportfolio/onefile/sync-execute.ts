@@ -121,29 +121,39 @@ async function uploadReviews(ctx: SyncLearnerContext, state: SyncState, plan: Sy
   return pushed;
 }
 
-/** D7 officers and employer: OneFile first (push), then PICS (pull) with the run's "done", in one transaction. */
+interface EntityUpdate {
+  kind: 'officer' | 'organisation';
+  picsId: number;
+  push: Record<string, string>;
+  changes: FieldChange[];
+  sendToOneFile(push: Record<string, string>): Promise<void>;
+  writePics(trx: Kysely<DB>, patch: Record<string, unknown>): Promise<void>;
+}
+
+/** D7 for one officer or the employer: OneFile first (push), then PICS (pull) with the run's "done", in one transaction. */
+async function writeEntity(ctx: SyncLearnerContext, u: EntityUpdate): Promise<void> {
+  if (Object.keys(u.push).length) await u.sendToOneFile(u.push);
+  const toPics = u.changes.filter((c) => c.direction === 'to_pics');
+  await ctx.db.transaction().execute(async (trx) => {
+    if (toPics.length) await u.writePics(trx, Object.fromEntries(toPics.map((c) => [c.field, c.newValue])));
+    if (ctx.runId !== null) await markEntityDone(trx, u.kind, u.picsId, ctx.runId);
+  });
+}
+
 async function writeDemographics(ctx: SyncLearnerContext, plan: SyncPlan): Promise<FieldChange[]> {
-  const changes: FieldChange[] = [];
-  for (const u of plan.officerUpdates) {
-    if (Object.keys(u.push).length) await ctx.client.updateUser(u.oneFileId, u.push);
-    const toPics = u.changes.filter((c) => c.direction === 'to_pics');
-    await ctx.db.transaction().execute(async (trx) => {
-      if (toPics.length) await updateOfficer(trx, u.officerId, Object.fromEntries(toPics.map((c) => [c.field, c.newValue])));
-      if (ctx.runId !== null) await markEntityDone(trx, 'officer', u.officerId, ctx.runId);
-    });
-    changes.push(...u.changes);
-  }
+  const updates: EntityUpdate[] = plan.officerUpdates.map((u) => ({
+    kind: 'officer', picsId: u.officerId, push: u.push, changes: u.changes,
+    sendToOneFile: (push) => ctx.client.updateUser(u.oneFileId, push), writePics: (trx, patch) => updateOfficer(trx, u.officerId, patch),
+  }));
   const o = plan.organisationUpdate;
   if (o) {
-    if (Object.keys(o.push).length) await ctx.client.updatePlacement(o.placementId, o.push);
-    const toPics = o.changes.filter((c) => c.direction === 'to_pics');
-    await ctx.db.transaction().execute(async (trx) => {
-      if (toPics.length) await updateOrganisation(trx, o.organisationId, Object.fromEntries(toPics.map((c) => [c.field, c.newValue])));
-      if (ctx.runId !== null) await markEntityDone(trx, 'organisation', o.organisationId, ctx.runId);
+    updates.push({
+      kind: 'organisation', picsId: o.organisationId, push: o.push, changes: o.changes,
+      sendToOneFile: (push) => ctx.client.updatePlacement(o.placementId, push), writePics: (trx, patch) => updateOrganisation(trx, o.organisationId, patch),
     });
-    changes.push(...o.changes);
   }
-  return changes;
+  for (const u of updates) await writeEntity(ctx, u);
+  return updates.flatMap((u) => u.changes);
 }
 
 export async function executeSyncPlan(ctx: SyncLearnerContext, state: SyncState, plan: SyncPlan): Promise<SyncLearnerResult> {
