@@ -19,7 +19,7 @@ import { oneFileIdOf, type SyncState } from './sync-load.js';
 /**
  * Act, the last step of the per-learner sync, in this order:
  * 1. PICS, in one transaction under the learner's row lock: field changes, new reviews from OneFile, adopted
- *    uploads, what was read (the review cache) and their audit lines. Nothing counts as seen before PICS has it.
+ *    uploads, reviews now complete (the review cache) and their audit lines. Nothing counts as seen before PICS has it.
  * 2. OneFile: blanks filled on learning aims (D2–D4), the learner's demographics and D8 links, then review
  *    uploads (D5/D11), each recorded as soon as OneFile accepts it.
  * 3. Officers and the employer (D7), each marked done for the run with its PICS change.
@@ -44,7 +44,10 @@ async function applyPicsChanges(db: Kysely<DB>, changes: FieldChange[]): Promise
 async function writePics(ctx: SyncLearnerContext, state: SyncState, plan: SyncPlan): Promise<void> {
   const learnerId = state.graph.learner.id;
   const adopted = plan.oneFileChanges.filter((c) => c.table === 'review' && c.field === 'onefile_system_id');
-  if (!plan.picsChanges.length && !plan.newPicsReviews.length && !plan.adoptions.length && !plan.reviewsSeen.length) return;
+  // Only what the next sync acts on is remembered: a review now complete (never read again). An open one is
+  // read every day anyway, so rewriting its line would cost a write and a transaction for nothing.
+  const nowComplete = plan.reviewsSeen.filter((s) => s.complete && !state.known.get(s.review.id)?.complete);
+  if (!plan.picsChanges.length && !plan.newPicsReviews.length && !plan.adoptions.length && !nowComplete.length) return;
   await ctx.db.transaction().execute(async (trx) => {
     // Another job of this learner (the lease should prevent one) waits here, then sees what this one wrote.
     await lockLearnerRow(trx, learnerId);
@@ -58,7 +61,7 @@ async function writePics(ctx: SyncLearnerContext, state: SyncState, plan: SyncPl
       });
     }
     for (const a of plan.adoptions) await setReviewOneFileId(trx, a.reviewId, a.oneFileReviewId);
-    await cacheReviews(trx, learnerId, plan.reviewsSeen);
+    await cacheReviews(trx, learnerId, nowComplete);
     await recordAudit(trx, audit(ctx, learnerId), [...plan.picsChanges, ...adopted]);
   });
 }
