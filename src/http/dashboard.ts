@@ -7,7 +7,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../logging/logger.js';
-import { dashboardData, dashboardReturnValue, scrubDashboardBody, scrubText } from './dashboard-redaction.js';
+import { dashboardData, dashboardReturnValue, scrubDashboardBody } from './dashboard-redaction.js';
 
 /*
  * The queue dashboard (bull-board) at /admin/queues, over every queue. bull-board has no auth of its own
@@ -55,13 +55,8 @@ export function dashboardPlugin({ queues, config, logger }: DashboardOptions): (
     options: {
       uiConfig: { boardTitle: 'PICS ⇄ OneFile' },
       handlerHooks: {
-        // failedReason, stack traces and job logs are free text bull-board cannot format: scrub them here.
-        after: (context, result) => ({
-          ...result,
-          body: (context.route.endsWith('/logs') && Array.isArray(result.body)
-            ? result.body.map((line: unknown) => (typeof line === 'string' ? scrubText(line) : line))
-            : scrubDashboardBody(result.body)) as typeof result.body,
-        }),
+        // Every string of every answer (failure reasons, stacks, logs, flows) is scrubbed here.
+        after: (_context, result) => ({ ...result, body: scrubDashboardBody(result.body) as typeof result.body }),
       },
     },
   });
