@@ -31,9 +31,21 @@ export function createLogger(config: LoggerConfig, destination?: NodeJS.Writable
     serializers: { err: (value: unknown) => (value instanceof Error ? serializeError(value) : value) },
   };
   if (!destination && config.pretty && prettyAvailable()) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } });
+    return censoringChildren(pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } }));
   }
-  return destination ? pino(options, destination) : pino(options);
+  return censoringChildren(destination ? pino(options, destination) : pino(options));
+}
+
+/**
+ * pino applies formatters.bindings to the root's bindings only (a child resets it), so every child's
+ * bindings are censored here; children inherit this child() through their prototype, so grandchildren too.
+ */
+function censoringChildren(root: Logger): Logger {
+  const child = (Object.getPrototypeOf(root) as Logger).child;
+  root.child = function (this: Logger, bindings, childOptions) {
+    return child.call(this, censor(bindings) as typeof bindings, childOptions);
+  } as Logger['child'];
+  return root;
 }
 
 /** The child logger of one job: ids only, never names or emails. */
