@@ -46,7 +46,8 @@ export function dashboardReturnValue(value: unknown, key = ''): unknown {
 }
 
 const EMAIL = /[^\s"'<>()[\]{},;:]+@[^\s"'<>()[\]{},;:]+\.[^\s"'<>()[\]{},;:]+/g;
-const NI_NUMBER = /\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi;
+// Any two letters, not only HMRC's valid prefixes: a mistyped NI number (the example QQ…) is personal data too.
+const NI_NUMBER = /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi;
 const DATE_OF_BIRTH = /(date of birth|DOB)\s*:?\s*\S+/gi;
 const QUOTED_AFTER_FIELD = /((?:email|NI number|name|telephone|mobile|phone|postcode|address)[^"'\n]{0,20})(["'])[^"'\n]*\2/gi;
 
