@@ -216,6 +216,29 @@ describe('Dockerfile', () => {
     expect([...missing]).toEqual([]);
   });
 
+  it('every production dependency is imported by the compiled code, or the README says why it is not', () => {
+    const imported = new Set<string>();
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith('.js')) {
+          for (const [, spec] of readFileSync(full, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^'.][^']*)'/g)) {
+            imported.add(spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!);
+          }
+        }
+      }
+    };
+    for (const dir of ['dist/src', 'dist/migrations']) walk(path.join(root, dir));
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const explained = [...(/Declared but not imported: ([^\n]*)\./.exec(readme)?.[1] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    expect(Object.keys(pkg.dependencies).filter((name) => !imported.has(name)).sort()).toEqual(explained.sort());
+    // ... and the lock file's root agrees with package.json (edited together).
+    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string> }> };
+    expect(lock.packages['']!.dependencies).toEqual(pkg.dependencies);
+    for (const name of Object.keys(pkg.dependencies)) expect({ name, locked: Boolean(lock.packages[`node_modules/${name}`]) }).toEqual({ name, locked: true });
+  });
+
   it('.dockerignore keeps local builds, dependencies, tests and git out of the context', () => {
     const ignored = readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
     for (const entry of ['node_modules', 'dist', '.git', 'test', '.env']) expect(ignored).toContain(entry);
