@@ -13,9 +13,13 @@ import { registerPreview } from './cli/preview.js';
 import { registerReports } from './cli/report.js';
 import { registerRetry } from './cli/retry.js';
 import { registerStatus } from './cli/status.js';
+import { cliLogger } from './logging/logger.js';
+import { logProcessFailures } from './logging/process-handlers.js';
 
 // One CLI for operators and developers. Each command loads and validates config itself, so `config` works even
 // when the rest of the configuration is broken.
+
+logProcessFailures(cliLogger());
 
 function config(): Readonly<Config> {
   try {

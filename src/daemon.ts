@@ -13,6 +13,7 @@ import { createMetrics, type WorkerMetrics } from './metrics/metrics.js';
 import { metricsRoute } from './metrics/route.js';
 import type { OneFileClientFactory } from './onefile/client.js';
 import { createOneFileClientFactory } from './onefile/factory.js';
+import { assertMaxmemoryPolicyAtStart, checkMaxmemoryPolicy } from './redis-policy.js';
 import { startupTasks } from './startup.js';
 
 export interface Daemon {
@@ -36,6 +37,12 @@ const sleep = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() 
 
 export async function startDaemon(config: Readonly<Config>, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
   const base = createDeps(config, logger);
+  try {
+    await assertMaxmemoryPolicyAtStart(base.redis, config.env, logger);
+  } catch (error) {
+    await base.close();
+    throw error;
+  }
   const metrics = createMetrics({ queues: Object.values(base.queues), logger });
   const deps: Deps = { ...base, metrics };
   // Every client the jobs make reports its requests, and the shared budget its waits, to /metrics.
@@ -79,6 +86,8 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
     readiness: [
       { name: 'postgres', check: () => checkPostgres(readinessDb) },
       { name: 'redis', check: () => checkRedis(deps.redis) },
+      // Not ready in production when it is not noeviction; a warning elsewhere (as at start).
+      { name: 'redisMaxmemoryPolicy', check: () => checkMaxmemoryPolicy(deps.redis), advisory: config.env !== 'production' },
     ],
     liveness: () => {
       const stopped = workers.filter((w) => !w.isRunning() && !w.closing);

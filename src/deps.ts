@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import type { Config } from './config/load.js';
 import { createDb, type Database } from './db/connect.js';
+import { CheckFailure } from './http/check-failure.js';
 import type { Logger } from './logging/logger.js';
 import type { JobMetrics } from './metrics/job-metrics.js';
 import { createRedis } from './redis.js';
@@ -43,7 +44,7 @@ export async function checkPostgres(db: Database): Promise<void> {
 }
 
 export async function checkRedis(redis: Redis): Promise<void> {
-  if (redis.status !== 'ready') throw new Error(`connection ${redis.status}`);
+  if (redis.status !== 'ready') throw new CheckFailure(`connection ${redis.status}`);
   const answer = await redis.ping();
-  if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
+  if (answer !== 'PONG') throw new CheckFailure('unexpected PING answer');
 }

@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from './config/load.js';
 import { startDaemon } from './daemon.js';
 import { createLogger } from './logging/logger.js';
+import { logProcessFailures } from './logging/process-handlers.js';
 
 async function main(): Promise<void> {
   let config;
@@ -15,11 +16,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.log);
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  process.on('uncaughtException', (error) => {
-    logger.fatal({ err: error }, 'uncaught exception');
-    process.exit(1);
-  });
+  logProcessFailures(logger);
 
   const daemon = await startDaemon(config, logger);
   let signalled = false;

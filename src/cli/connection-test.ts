@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createDb } from '../db/connect.js';
 import { testOneFileConnection } from '../jobs/connection-test.js';
-import { createLogger } from '../logging/logger.js';
+import { cliLogger } from '../logging/logger.js';
 import { createOneFileClientFactory } from '../onefile/factory.js';
 import { createRedis } from '../redis.js';
 import { action, assertRedisReachable, cliConfig, withJson } from './context.js';
@@ -20,7 +20,7 @@ export function registerConnectionTest(program: Command): void {
       const db = createDb({ url: config.postgres.url, poolSize: 1 });
       const redis = createRedis(config.redis.url, 'producer', { lazyConnect: true });
       // Warnings (a 429, a slow budget) go to stderr; stdout stays the result.
-      const logger = createLogger({ level: 'warn', pretty: false }, process.stderr);
+      const logger = cliLogger();
       try {
         await redis.connect(); // a producer connection queues nothing: it must be ready before the first command
         const createClient = createOneFileClientFactory({ redis, config, logger });

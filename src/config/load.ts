@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import convict from 'convict';
 import { projectRoot } from '../util/project-root.js';
@@ -16,13 +16,13 @@ export interface Config {
   };
   onefile: {
     callsPerMinute: number; headroom: number; burst: number; maxWaitMs: number; bulkMaxWaitMs: number; penaltyMs: number;
-    timeoutMs: number; baseUrlOverride: string;
+    timeoutMs: number; baseUrlOverride: string; allowHttpBaseUrl: boolean;
   };
   shutdown: { graceMs: number };
   links: { maxAgeHours: number };
   sync: { endedLearnerWindowDays: number };
   schedule: { dailySyncCron: string };
-  dashboard: { username: string; password: string; readOnly: boolean };
+  dashboard: { username: string; password: string; readOnly: boolean; maxFailedLogins: number; failedLoginWindowMs: number };
 }
 
 export class ConfigError extends Error {
@@ -58,10 +58,24 @@ function buildConfig(options: LoadConfigOptions) {
   return config;
 }
 
+/** The dashboard password config/development.json ships with: public, so never a production one. */
+function developmentDashboardPassword(): string | undefined {
+  const file = path.join(configDir, 'development.json');
+  if (!existsSync(file)) return undefined;
+  const value = (JSON.parse(readFileSync(file, 'utf8')) as { dashboard?: { password?: unknown } }).dashboard?.password;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 function productionProblems(c: Config): string[] {
   const problems: string[] = [];
   if (c.dashboard.password === '') problems.push('dashboard.password: required in production (DASHBOARD_PASSWORD)');
   else if (c.dashboard.password.length < 12) problems.push('dashboard.password: must be at least 12 characters in production');
+  else if (c.dashboard.password === developmentDashboardPassword()) {
+    problems.push('dashboard.password: is the development default (config/development.json): choose another for production');
+  }
+  if (/^http:/i.test(c.onefile.baseUrlOverride) && !c.onefile.allowHttpBaseUrl) {
+    problems.push('onefile.baseUrlOverride: must be https:// in production, or the customer token crosses the network in clear (ONEFILE_ALLOW_HTTP_BASE_URL=true for a local simulator only)');
+  }
   if (c.postgres.url === configSchema.postgres.url.default) {
     problems.push('postgres.url: must be set explicitly in production (DATABASE_URL)');
   }

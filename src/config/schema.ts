@@ -75,7 +75,10 @@ export const configSchema = {
     },
   },
   http: {
-    host: { doc: 'Address the health/metrics/dashboard server binds to.', format: String, default: '127.0.0.1', env: 'HTTP_HOST' },
+    host: {
+      doc: 'Address the health/metrics/dashboard server binds to: loopback unless set (the container image sets 0.0.0.0 itself).',
+      format: String, default: '127.0.0.1', env: 'HTTP_HOST',
+    },
     port: { doc: 'Port of the health/metrics/dashboard server (0 = any free port).', format: 'port', default: 8080, env: 'HTTP_PORT' },
   },
   log: {
@@ -149,6 +152,10 @@ export const configSchema = {
       default: '',
       env: 'ONEFILE_BASE_URL',
     },
+    allowHttpBaseUrl: {
+      doc: 'Lets production use an http:// onefile.baseUrlOverride (the customer token would cross the network in clear): for the simulator of the compose stack only.',
+      format: Boolean, default: false, env: 'ONEFILE_ALLOW_HTTP_BASE_URL',
+    },
   },
   shutdown: {
     graceMs: {
@@ -180,5 +187,13 @@ export const configSchema = {
       format: String, default: '', env: 'DASHBOARD_PASSWORD', sensitive: true,
     },
     readOnly: { doc: 'Dashboard refuses writes (retry, remove, clean) with 405.', format: Boolean, default: true, env: 'DASHBOARD_READ_ONLY' },
+    maxFailedLogins: {
+      doc: 'Failed dashboard logins one client address may make per window; after that it gets 429 (each failure is logged).',
+      format: positiveInt, default: 10, env: 'DASHBOARD_MAX_FAILED_LOGINS',
+    },
+    failedLoginWindowMs: {
+      doc: 'The window of dashboard.maxFailedLogins: counted from the first failure, after which the address starts afresh.',
+      format: positiveInt, default: 900_000, env: 'DASHBOARD_FAILED_LOGIN_WINDOW_MS',
+    },
   },
 } as const;

@@ -1,8 +1,9 @@
 /*
  * What the queue dashboard may show of a job: ids and outcomes, never personal data or a secret. Job data
  * carry ids only already (SPEC), so these are a second line of defence: an allow-list for data and return
- * values, and a scrubber for the free text BullMQ keeps (failure reasons, stack traces), which can quote
- * what a user typed into PICS (an invalid email, an NI number) or what OneFile echoed back.
+ * values, and a scrubber for every string of every answer — failure reasons, stack traces, logs, the flow
+ * view's ignored child failures, and any field a bull-board release adds — since free text can quote what a
+ * user typed into PICS (an invalid email, an NI number) or what OneFile echoed back.
  */
 
 export const REDACTED = '[redacted]';
@@ -45,7 +46,8 @@ export function dashboardReturnValue(value: unknown, key = ''): unknown {
 }
 
 const EMAIL = /[^\s"'<>()[\]{},;:]+@[^\s"'<>()[\]{},;:]+\.[^\s"'<>()[\]{},;:]+/g;
-const NI_NUMBER = /\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi;
+// Any two letters, not only HMRC's valid prefixes: a mistyped NI number (the example QQ…) is personal data too.
+const NI_NUMBER = /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi;
 const DATE_OF_BIRTH = /(date of birth|DOB)\s*:?\s*\S+/gi;
 const QUOTED_AFTER_FIELD = /((?:email|NI number|name|telephone|mobile|phone|postcode|address)[^"'\n]{0,20})(["'])[^"'\n]*\2/gi;
 
@@ -62,17 +64,14 @@ export function scrubText(text: string): string {
     .replace(DATE_OF_BIRTH, (_m, label: string) => `${label} ${REDACTED}`);
 }
 
-const FREE_TEXT_KEYS = new Set(['failedReason', 'stacktrace', 'deferredFailure', 'logs']);
-
-/** Walks a dashboard API answer and scrubs every free-text field BullMQ stores with a job. */
+/**
+ * Walks a dashboard API answer and scrubs every string in it, keys included, at any depth: by default, not
+ * by a list of the fields known today to hold free text (that list missed the flow view's
+ * ignoredChildFailureReasons).
+ */
 export function scrubDashboardBody(body: unknown): unknown {
+  if (typeof body === 'string') return scrubText(body);
   if (Array.isArray(body)) return body.map(scrubDashboardBody);
   if (!isPlainObject(body)) return body;
-  return Object.fromEntries(Object.entries(body).map(([key, value]) => {
-    if (FREE_TEXT_KEYS.has(key)) {
-      if (typeof value === 'string') return [key, scrubText(value)];
-      if (Array.isArray(value)) return [key, value.map((line) => (typeof line === 'string' ? scrubText(line) : scrubDashboardBody(line)))];
-    }
-    return [key, scrubDashboardBody(value)];
-  }));
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [scrubText(key), scrubDashboardBody(value)]));
 }

@@ -7,7 +7,8 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../logging/logger.js';
-import { dashboardData, dashboardReturnValue, scrubDashboardBody, scrubText } from './dashboard-redaction.js';
+import { dashboardData, dashboardReturnValue, scrubDashboardBody } from './dashboard-redaction.js';
+import { createLoginThrottle } from './login-throttle.js';
 
 /*
  * The queue dashboard (bull-board) at /admin/queues, over every queue. bull-board has no auth of its own
@@ -55,29 +56,37 @@ export function dashboardPlugin({ queues, config, logger }: DashboardOptions): (
     options: {
       uiConfig: { boardTitle: 'PICS ⇄ OneFile' },
       handlerHooks: {
-        // failedReason, stack traces and job logs are free text bull-board cannot format: scrub them here.
-        after: (context, result) => ({
-          ...result,
-          body: (context.route.endsWith('/logs') && Array.isArray(result.body)
-            ? result.body.map((line: unknown) => (typeof line === 'string' ? scrubText(line) : line))
-            : scrubDashboardBody(result.body)) as typeof result.body,
-        }),
+        // Every string of every answer (failure reasons, stacks, logs, flows) is scrubbed here.
+        after: (_context, result) => ({ ...result, body: scrubDashboardBody(result.body) as typeof result.body }),
       },
     },
   });
 
+  const throttle = createLoginThrottle({ max: config.maxFailedLogins, windowMs: config.failedLoginWindowMs });
   return async (app) => {
     // An encapsulated scope: the auth hook covers the dashboard and nothing else (/healthz, /metrics stay open).
     await app.register(async (scope) => {
       await scope.register(fastifyBasicAuth, {
         authenticate: { realm: 'pics-onefile-worker' },
-        async validate(username, password) {
+        async validate(username, password, request) {
           // Both compared, always: no early return that would time the user name apart from the password.
           const userOk = sameSecret(username, config.username);
           const passwordOk = sameSecret(password, config.password);
-          if (!(userOk && passwordOk)) return new Error('dashboard credentials refused');
-          return undefined;
+          if (userOk && passwordOk) return undefined;
+          // The address and the count, never what was typed (a password in the user name field, say).
+          const { failures, blocked } = throttle.recordFailure(request.ip);
+          logger.warn({ ip: request.ip, failures, maxFailedLogins: config.maxFailedLogins }, 'dashboard login refused');
+          if (blocked) logger.warn({ ip: request.ip, windowMs: config.failedLoginWindowMs }, 'dashboard logins from this address refused for the rest of the window');
+          return new Error('dashboard credentials refused');
         },
+      });
+      // Before basic auth: an address past its failed logins is answered 429 without its credentials being looked at.
+      scope.addHook('onRequest', async (request, reply) => {
+        const waitMs = throttle.blockedForMs(request.ip);
+        if (waitMs > 0) {
+          return reply.code(429).header('retry-after', String(Math.ceil(waitMs / 1000))).send({ error: 'too many failed logins' });
+        }
+        return undefined;
       });
       scope.addHook('onRequest', scope.basicAuth);
       await scope.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });

@@ -1,9 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../logging/logger.js';
+import { CheckFailure, describeCheckFailure } from './check-failure.js';
 
 export interface ReadinessCheck {
   name: string;
-  check: () => Promise<void>;
+  /** Resolves when healthy; a string it resolves is shown after "ok: ". */
+  check: () => Promise<void | string>;
+  /** A failing advisory check shows as "warn: …" and leaves the process ready (development's Redis policy). */
+  advisory?: boolean;
 }
 
 export interface HttpServerOptions {
@@ -19,12 +23,12 @@ export interface HttpServerOptions {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise<void>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CheckFailure(`no answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -50,19 +54,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   app.get('/readyz', async (_request, reply) => {
     if (shuttingDown) return reply.code(503).send({ status: 'shutting-down', checks: {} });
     const results = await Promise.all(
-      options.readiness.map(async ({ name, check }) => {
+      options.readiness.map(async ({ name, check, advisory }) => {
         try {
-          await withTimeout(check(), CHECK_TIMEOUT_MS);
-          return [name, 'ok'] as const;
+          const detail = await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return [name, typeof detail === 'string' ? `ok: ${detail}` : 'ok', true] as const;
         } catch (error) {
-          // Only the error's class of problem, never a connection string.
-          const message = error instanceof Error ? error.message.replace(/\w+:\/\/\S+/g, '[url]') : String(error);
-          return [name, `down: ${message}`] as const;
+          // A fixed phrase per kind of failure: never a connection string, a database user or a host.
+          return [name, `${advisory ? 'warn' : 'down'}: ${describeCheckFailure(error)}`, advisory === true] as const;
         }
       }),
     );
-    const checks = Object.fromEntries(results);
-    const ready = results.every(([, state]) => state === 'ok');
+    const checks = Object.fromEntries(results.map(([name, state]) => [name, state]));
+    const ready = results.every(([, , passed]) => passed);
     if (!ready) options.logger.warn({ checks }, 'not ready');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
   });

@@ -1,21 +1,8 @@
 import { createRequire } from 'node:module';
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { censor, serializeError } from './redact.js';
 
 export type { Logger };
-
-/**
- * Paths pino censors wherever they appear in a log object. The OneFile customer token and session, Smart
- * Assessor credentials, dashboard password and connection URLs never reach a log line, even when an error
- * or an options object carrying them is logged whole.
- */
-export const REDACT_PATHS = [
-  'customerToken', '*.customerToken', 'customer_token', '*.customer_token',
-  'session', '*.session', 'sessionToken', '*.sessionToken', 'token', '*.token',
-  'password', '*.password', 'clientKey', '*.clientKey', 'client_key', '*.client_key', 'apiKey', '*.apiKey',
-  'headers["x-customertoken"]', 'headers["x-tokenid"]', '*.headers["x-customertoken"]', '*.headers["x-tokenid"]',
-  'headers.authorization', '*.headers.authorization',
-  'url', '*.url', 'redisUrl', 'databaseUrl',
-];
 
 export interface LoggerConfig {
   level: string;
@@ -35,16 +22,38 @@ export function createLogger(config: LoggerConfig, destination?: NodeJS.Writable
   const options: LoggerOptions = {
     level: config.level,
     base: { service: 'pics-onefile-worker' },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { err: pino.stdSerializers.err },
+    // Every log object and every child's bindings, at any depth: secret keys censored, errors reduced
+    // (redact.ts). formatters.log runs before the serializers, so no raw error reaches pino's own walk.
+    formatters: {
+      log: (object) => censor(object) as Record<string, unknown>,
+      bindings: (bindings) => censor(bindings) as Record<string, unknown>,
+    },
+    serializers: { err: (value: unknown) => (value instanceof Error ? serializeError(value) : value) },
   };
   if (!destination && config.pretty && prettyAvailable()) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } });
+    return censoringChildren(pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } }));
   }
-  return destination ? pino(options, destination) : pino(options);
+  return censoringChildren(destination ? pino(options, destination) : pino(options));
+}
+
+/**
+ * pino applies formatters.bindings to the root's bindings only (a child resets it), so every child's
+ * bindings are censored here; children inherit this child() through their prototype, so grandchildren too.
+ */
+function censoringChildren(root: Logger): Logger {
+  const child = (Object.getPrototypeOf(root) as Logger).child;
+  root.child = function (this: Logger, bindings, childOptions) {
+    return child.call(this, censor(bindings) as typeof bindings, childOptions);
+  } as Logger['child'];
+  return root;
 }
 
 /** The child logger of one job: ids only, never names or emails. */
 export function jobLogger(logger: Logger, job: { queue: string; jobId: string | undefined; learnerId?: number | undefined }): Logger {
   return logger.child({ queue: job.queue, jobId: job.jobId, ...(job.learnerId !== undefined ? { learnerId: job.learnerId } : {}) });
+}
+
+/** The CLI's logger: JSON on stderr (stdout carries the command's answer), warnings and worse. */
+export function cliLogger(): Logger {
+  return createLogger({ level: 'warn', pretty: false }, process.stderr);
 }

@@ -10,9 +10,12 @@ export interface DaemonProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts the compiled daemon (dist/, as the container runs it) and waits for its "daemon started" line. */
-export async function spawnDaemon(env: Record<string, string>, timeoutMs = 20_000): Promise<DaemonProcess> {
-  const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
+/**
+ * Starts the compiled daemon (dist/, as the container runs it) and waits for its "daemon started" line.
+ * `nodeArgs` go before the script (e.g. `--import` of a test-only preload).
+ */
+export async function spawnDaemon(env: Record<string, string>, timeoutMs = 20_000, nodeArgs: string[] = []): Promise<DaemonProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve('dist/src/main.js')], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

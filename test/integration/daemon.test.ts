@@ -36,7 +36,7 @@ describe('daemon process', () => {
     expect(await getJson(`${daemon.url}/healthz`)).toEqual({ status: 200, body: { status: 'ok' } });
     // Ready once both connections are up (a moment after start).
     const ready = await eventually(() => getJson(`${daemon.url}/readyz`), (r) => r.status === 200);
-    expect(ready).toEqual({ status: 200, body: { status: 'ready', checks: { postgres: 'ok', redis: 'ok' } } });
+    expect(ready).toEqual({ status: 200, body: { status: 'ready', checks: { postgres: 'ok', redis: 'ok', redisMaxmemoryPolicy: 'ok: noeviction' } } });
     const started = Date.now();
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);

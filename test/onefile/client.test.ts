@@ -197,7 +197,7 @@ describe('oneFileBaseUrl and the factory', () => {
       redis: { url: '', prefix },
       onefile: {
         callsPerMinute: 600_000, headroom: 1, burst: 3, maxWaitMs: 5_000, bulkMaxWaitMs: 5_000, penaltyMs: 1_000, timeoutMs: 5_000,
-        baseUrlOverride: sim.baseUrl,
+        baseUrlOverride: sim.baseUrl, allowHttpBaseUrl: false,
       },
     };
     const factory = createOneFileClientFactory({ redis: t.redis, config });

@@ -146,6 +146,9 @@ describe('docker-compose.yml', () => {
     const seedEnv = Object.fromEntries(Object.entries(services['demo-seed']!.environment!).map(([k, v]) => [k, interpolate(String(v), {})]));
     expect(loadConfig({ env: seedEnv })).toMatchObject({ env: 'development', postgres: { url: config.postgres.url } });
     expect(services.worker!.ports).toEqual(['127.0.0.1:8080:8080']);
+    // The simulator's plain http:// is allowed by name, and only that: without it production refuses the URL.
+    const { ONEFILE_ALLOW_HTTP_BASE_URL: _allowed, ...strict } = env;
+    expect(() => loadConfig({ env: strict })).toThrow(/onefile\.baseUrlOverride: must be https/);
   });
 });
 
@@ -167,6 +170,13 @@ describe('Dockerfile', () => {
     expect(build).toEqual(expect.arrayContaining([expect.stringMatching(/^RUN npm ci\b(?!.*--omit)/), 'RUN npm run build']));
     expect(runtime).toEqual(expect.arrayContaining([expect.stringMatching(/^RUN npm ci --omit=dev\b/), 'USER node']));
     expect(runtime.findIndex((l) => l === 'USER node')).toBeLessThan(runtime.findIndex((l) => l.startsWith('CMD ')));
+  });
+
+  it('the image binds 0.0.0.0 itself (the daemon binds loopback unless told) and runs in production', () => {
+    const runtime = stages[1]!;
+    const env = runtime.filter((l) => l.startsWith('ENV ')).flatMap((l) => l.slice(4).trim().split(/\s+/));
+    expect(env).toEqual(expect.arrayContaining(['NODE_ENV=production', 'HTTP_HOST=0.0.0.0']));
+    expect(existsSync(path.join(root, 'config/production.json'))).toBe(false);
   });
 
   it('its CMD and HEALTHCHECK run files that exist in dist/ after the build, which the runtime stage copies', () => {
@@ -204,6 +214,29 @@ describe('Dockerfile', () => {
     };
     for (const dir of ['dist/src', 'dist/migrations']) walk(path.join(root, dir));
     expect([...missing]).toEqual([]);
+  });
+
+  it('every production dependency is imported by the compiled code, or the README says why it is not', () => {
+    const imported = new Set<string>();
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith('.js')) {
+          for (const [, spec] of readFileSync(full, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^'.][^']*)'/g)) {
+            imported.add(spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!);
+          }
+        }
+      }
+    };
+    for (const dir of ['dist/src', 'dist/migrations']) walk(path.join(root, dir));
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const explained = [...(/Declared but not imported: ([^\n]*)\./.exec(readme)?.[1] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    expect(Object.keys(pkg.dependencies).filter((name) => !imported.has(name)).sort()).toEqual(explained.sort());
+    // ... and the lock file's root agrees with package.json (edited together).
+    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string> }> };
+    expect(lock.packages['']!.dependencies).toEqual(pkg.dependencies);
+    for (const name of Object.keys(pkg.dependencies)) expect({ name, locked: Boolean(lock.packages[`node_modules/${name}`]) }).toEqual({ name, locked: true });
   });
 
   it('.dockerignore keeps local builds, dependencies, tests and git out of the context', () => {

@@ -85,6 +85,35 @@ describe('configuration', () => {
     expect(ok.env).toBe('production');
   });
 
+  describe('safe production defaults', () => {
+    const production = { NODE_ENV: 'production', DASHBOARD_PASSWORD: 'a-long-enough-secret', DATABASE_URL: 'postgres://w:pw@db:5432/pics', REDIS_URL: 'redis://:pw@redis:6379' };
+
+    it('binds loopback unless http.host is set (the image sets 0.0.0.0 itself)', () => {
+      expect(loadConfig({ env: production }).http.host).toBe('127.0.0.1');
+      expect(loadConfig({ env: { ...production, HTTP_HOST: '0.0.0.0' } }).http.host).toBe('0.0.0.0');
+    });
+
+    it('refuses an http:// OneFile base URL in production unless explicitly allowed (a local simulator)', () => {
+      const problems = problemsOf({ ...production, ONEFILE_BASE_URL: 'http://onefile.example/api/v2.1' });
+      expect(problems).toEqual([expect.stringMatching(/^onefile\.baseUrlOverride: must be https:\/\//)]);
+      expect(problemsOf({ ...production, ONEFILE_BASE_URL: 'HTTP://onefile.example/api' })).toHaveLength(1);
+      expect(loadConfig({ env: { ...production, ONEFILE_BASE_URL: 'https://onefile.example/api/v2.1' } }).onefile.baseUrlOverride).toBe('https://onefile.example/api/v2.1');
+      expect(loadConfig({ env: { ...production, ONEFILE_BASE_URL: 'http://simulator:8099/api/v2.1', ONEFILE_ALLOW_HTTP_BASE_URL: 'true' } }).onefile.allowHttpBaseUrl).toBe(true);
+      // Development keeps the simulator's http:// URL (config/development.json).
+      expect(loadConfig({ env: { NODE_ENV: 'development' } }).onefile.baseUrlOverride).toMatch(/^http:\/\//);
+    });
+
+    it('refuses the development dashboard password in production', () => {
+      const devPassword = loadConfig({ env: { NODE_ENV: 'development' } }).dashboard.password;
+      expect(devPassword.length).toBeGreaterThanOrEqual(12); // long enough: only the explicit check catches it
+      expect(problemsOf({ ...production, DASHBOARD_PASSWORD: devPassword })).toEqual([expect.stringMatching(/^dashboard\.password: is the development default/)]);
+    });
+
+    it('limits failed dashboard logins by default', () => {
+      expect(loadConfig({ env: production }).dashboard).toMatchObject({ maxFailedLogins: 10, failedLoginWindowMs: 900_000 });
+    });
+  });
+
   it('masks secrets when printed and documents every key', () => {
     const text = describeConfig({ env: { NODE_ENV: 'test', DASHBOARD_PASSWORD: 'sekret-value-123', DATABASE_URL: 'postgres://u:pw123@h/db' } });
     expect(text).not.toContain('sekret-value-123');
