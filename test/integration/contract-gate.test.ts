@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DEMO_CUSTOMER_TOKEN } from '../../src/demo/catalogue.js';
+import { aimReadMethod, forgetAimSearchShape } from '../../src/eportfolio/onefile/aim-search-shape.js';
 import { probeOneFile } from '../../src/eportfolio/onefile/probe.js';
+import { customerKeyFromToken } from '../../src/limiter/customer-key.js';
+import { startupTasks } from '../../src/startup.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createOneFileClientFactory } from '../../src/onefile/factory.js';
 import { QUEUE } from '../../src/queues/names.js';
@@ -59,4 +63,13 @@ describe('jobs and the latest contract probe report', () => {
     expect(synced.failedReason).toBeUndefined();
     expect(await synced.getState()).toBe('completed');
   }, 60_000);
+
+  it('a worker starting up takes the latest report\'s learning-aim row shape as its first belief', async () => {
+    forgetAimSearchShape();
+    const key = customerKeyFromToken(DEMO_CUSTOMER_TOKEN);
+    expect(aimReadMethod(key, 3)).toBe('search'); // nothing known: search first
+    await startupTasks(h.daemon.deps);
+    expect(aimReadMethod(key, 3)).toBe('get-each'); // the simulator's minimal rows, as the last probe saw them
+    expect(h.logs.some((line) => line.includes('learning-aim search rows as the latest contract probe saw them'))).toBe(true);
+  });
 });
