@@ -10,6 +10,7 @@ import { registerConnectionTest } from './cli/connection-test.js';
 import { registerDirectory } from './cli/directory.js';
 import { registerEnqueue } from './cli/enqueue.js';
 import { registerPreview } from './cli/preview.js';
+import { registerProbe } from './cli/probe.js';
 import { registerReports } from './cli/report.js';
 import { registerRetry } from './cli/retry.js';
 import { registerStatus } from './cli/status.js';
@@ -114,6 +115,7 @@ registerReports(program);
 registerRetry(program);
 registerConnectionTest(program);
 registerDirectory(program);
+registerProbe(program);
 
 const configCommand = program.command('config').description('show the configuration');
 configCommand

@@ -21,6 +21,7 @@ export interface Config {
   shutdown: { graceMs: number };
   links: { maxAgeHours: number };
   sync: { endedLearnerWindowDays: number };
+  probe: { maxCalls: number };
   schedule: { dailySyncCron: string };
   dashboard: { username: string; password: string; readOnly: boolean; maxFailedLogins: number; failedLoginWindowMs: number };
 }

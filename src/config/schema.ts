@@ -174,6 +174,12 @@ export const configSchema = {
       format: 'nat', default: 365, env: 'SYNC_ENDED_LEARNER_WINDOW_DAYS',
     },
   },
+  probe: {
+    maxCalls: {
+      doc: 'Most OneFile calls one contract probe (`pics-worker probe`) may make, logins included; it stops reading when the next step would pass it, and says so in its report.',
+      format: positiveInt, default: 60, env: 'PROBE_MAX_CALLS',
+    },
+  },
   schedule: {
     dailySyncCron: {
       doc: 'When the daily sync runs (Europe/London); times inside OneFile\'s 07:00–07:30 release window are refused.',

@@ -132,6 +132,19 @@ export interface EportfolioSyncLinkRefresh {
   status: string;
 }
 
+export interface EportfolioSyncProbeReport {
+  blocking_checks: Generated<string[]>;
+  calls_made: number;
+  complete: boolean;
+  customer_key: string;
+  environment: string;
+  finished_at: Timestamp;
+  id: Generated<number>;
+  max_calls: number;
+  report: Json;
+  started_at: Timestamp;
+}
+
 export interface EportfolioSyncQualificationLink {
   gone_at: Timestamp | null;
   last_refresh_id: number | null;
@@ -364,6 +377,7 @@ export interface DB {
   "eportfolio_sync.learner_lease": EportfolioSyncLearnerLease;
   "eportfolio_sync.learner_state": EportfolioSyncLearnerState;
   "eportfolio_sync.link_refresh": EportfolioSyncLinkRefresh;
+  "eportfolio_sync.probe_report": EportfolioSyncProbeReport;
   "eportfolio_sync.qualification_link": EportfolioSyncQualificationLink;
   "eportfolio_sync.review_state": EportfolioSyncReviewState;
   "eportfolio_sync.standard": EportfolioSyncStandard;

@@ -13,6 +13,7 @@ import {
   failedLearners, finishSyncRun, readRun, readRunTotals, recordLearnerSync, setRunLearners, startDailyRun, startSyncRun,
 } from '../store/runs.js';
 import { failpoint } from '../util/failpoint.js';
+import { assertWireContract } from './contract-gate.js';
 import { parseDailyRunJobData, parseSyncLearnerJobData, type DailyRunJobData, type SyncLearnerJobData } from './payloads.js';
 import type { JobDefinition } from './registry.js';
 import { createProcessor, type JobContext } from './runner.js';
@@ -30,6 +31,7 @@ async function runDailyParent(ctx: JobContext<DailyRunJobData>, deps: Deps) {
   const job = ctx.job as Job<DailyRunJobData>;
   const active = await resolveActiveEPortfolio(deps.db);
   if (active.provider !== 'onefile') return ctx.skip(active.provider === 'none' ? INTEGRATION_DISABLED : 'the daily sync is a OneFile feature');
+  await assertWireContract(deps.db, active.settings);
   const step = ctx.data.step ?? 'fan-out';
   let { runId, afterId = 0 } = ctx.data;
   let runKey = ctx.data.runKey;
@@ -101,6 +103,7 @@ async function runLearnerSync(ctx: JobContext<SyncLearnerJobData>, deps: Deps, c
   const active = await resolveActiveEPortfolio(deps.db);
   if (active.provider !== 'onefile') return ctx.skip(active.provider === 'none' ? INTEGRATION_DISABLED : 'the daily sync is a OneFile feature');
   if (!active.settings.organisationId) throw new UnrecoverableError('no OneFile organisation is set in pics.onefile_settings.organisation_id');
+  await assertWireContract(deps.db, active.settings);
   // Refresh with OneFile records a run of its own, so its changes are audited and summarised like the daily ones.
   const runId = ctx.data.runId ?? (await startSyncRun(deps.db, { kind: 'on_demand', jobId: ctx.job.id ?? null }));
   if (!(await readRun(deps.db, runId))) throw new UnrecoverableError(`sync run ${runId} does not exist`);

@@ -6,6 +6,8 @@ import { QUEUE } from '../queues/names.js';
 import type { EnrolChoices } from '../rules/enrol-plan.js';
 import { recordEnrolOutcome, recordEnrolStarted, readEnrolStatus } from '../store/enrol.js';
 import { recordFirstSyncDone } from '../store/first-sync.js';
+import { readOneFileSettings } from '../pics/index.js';
+import { assertWireContract } from './contract-gate.js';
 import { parseEnrolJobData, type EnrolJobData } from './payloads.js';
 import type { JobDefinition } from './registry.js';
 import { createProcessor } from './runner.js';
@@ -31,6 +33,10 @@ export function enrolLearnerJob(factories: EPortfolioFactories): JobDefinition {
           const { learnerId } = ctx.data;
           const ePortfolio = await activeEPortfolio(deps.db, factories);
           if (!ePortfolio) return ctx.skip(INTEGRATION_DISABLED);
+          if (ePortfolio.provider === 'onefile') {
+            const settings = await readOneFileSettings(deps.db);
+            if (settings) await assertWireContract(deps.db, settings);
+          }
           await recordEnrolStarted(deps.db, learnerId, ctx.job.id ?? null);
           try {
             const outcome = await ePortfolio.enrol(learnerId, choicesOf(ctx.data), {

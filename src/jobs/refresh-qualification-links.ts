@@ -4,6 +4,7 @@ import { INTEGRATION_DISABLED, resolveActiveEPortfolio } from '../eportfolio/act
 import { refreshLinksNow } from '../eportfolio/onefile/links-refresh.js';
 import type { OneFileClientFactory } from '../onefile/client.js';
 import { QUEUE } from '../queues/names.js';
+import { assertWireContract } from './contract-gate.js';
 import { parseRefreshLinksJobData } from './payloads.js';
 import type { JobDefinition } from './registry.js';
 import { createProcessor } from './runner.js';
@@ -20,6 +21,7 @@ export function refreshQualificationLinksJob(createClient: OneFileClientFactory)
         async handle(ctx) {
           const active = await resolveActiveEPortfolio(deps.db);
           if (active.provider !== 'onefile') return ctx.skip(active.provider === 'none' ? INTEGRATION_DISABLED : 'qualification links are a OneFile feature');
+          await assertWireContract(deps.db, active.settings);
           const organisationId = ctx.data.organisationId ?? active.settings.organisationId;
           if (!organisationId) throw new UnrecoverableError('no OneFile organisation is set in pics.onefile_settings.organisation_id');
           const client = createClient(active.settings, { signal: ctx.signal, logger: ctx.logger });

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CallBudget } from '../limiter/call-budget.js';
-import { route, searchRoute, type Route } from './endpoints.js';
-import { createOneFileHttp } from './http.js';
+import { AUTHENTICATION, route, searchRoute, type Route } from './endpoints.js';
+import { createOneFileHttp, type WireResponse } from './http.js';
 import { pagedSearch, type PagedSearch } from './paging.js';
 import { createdId, noContent, objectBody, rowsBody, type RecordReader } from './parse.js';
 import {
@@ -54,6 +54,24 @@ import type {
 
 export type { OneFileRequestInfo, RequestOutcome } from './transport.js';
 export type { PagedSearch } from './paging.js';
+export type { WireResponse } from './http.js';
+
+/** The records the contract probe may GET: reads only, so it cannot write whatever it is asked. */
+export type InspectGetTemplate = '/Customer' | '/User/{id}' | '/LearningAim/{id}' | '/Review/{id}' | '/Placement/{id}';
+export type InspectSearchResource = 'User' | 'Standard' | 'LearningAim' | 'Review' | 'Classroom' | 'Placement';
+
+/**
+ * Raw reads for the contract probe (src/eportfolio/onefile/probe): the answer as OneFile sent it, through the
+ * same budget and session as every call. Only POST /Authentication, GETs and POST …/Search/… exist here.
+ */
+export interface OneFileInspector {
+  /** A login whose session is looked at and dropped (the shared one is left alone). */
+  authentication(opts?: CallOpts): Promise<WireResponse>;
+  /** GET /Customer with a session OneFile never issued: how a refused session is answered. */
+  customerWithSession(session: string, opts?: CallOpts): Promise<WireResponse>;
+  get(template: InspectGetTemplate, params: Record<string, number>, opts?: CallOpts): Promise<WireResponse>;
+  search(resource: InspectSearchResource, filter: object, page: number, size: number, opts?: CallOpts): Promise<WireResponse>;
+}
 export type { OneFileClientFactory, ClientForSettingsOptions } from './factory.js';
 
 export interface OneFileClientOptions {
@@ -122,6 +140,8 @@ export interface OneFileClient {
   getReview(id: number, opts?: CallOpts): Promise<OneFileReview>;
   createReview(body: CreateReviewBody, opts?: CallOpts): Promise<number>;
   createVisit(body: CreateVisitBody, opts?: CallOpts): Promise<number>;
+
+  readonly inspect: OneFileInspector;
 }
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -202,5 +222,15 @@ export function createOneFileClient(options: OneFileClientOptions): OneFileClien
     getReview: async (id, opts) => get(route('GET', '/Review/{id}', { id }), readReview, opts),
     createReview: async (body, opts) => create(route('POST', '/Review'), body, opts),
     createVisit: async (body, opts) => create(route('POST', '/Visit'), body, opts),
+
+    inspect: {
+      authentication: (opts = {}) => transport.probe(AUTHENTICATION, 'customer-token', { signal: opts.signal }),
+      customerWithSession: (session, opts = {}) => transport.probe(route('GET', '/Customer'), { session }, { signal: opts.signal }),
+      get: (template, params, opts = {}) => transport.probe(route('GET', template, params), 'shared-session', { signal: opts.signal }),
+      search: (resource, filter, page, size, opts = {}) => {
+        checkOutgoing(`POST /${resource}/Search/{page}/{size}`, filter);
+        return transport.probe(searchRoute(resource, page, size), 'shared-session', { json: filter, signal: opts.signal });
+      },
+    },
   };
 }

@@ -54,8 +54,18 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** How a probe attempt authenticates: the customer token (a login), the shared session, or a session of its own. */
+export type ProbeAuth = 'customer-token' | 'shared-session' | { session: string };
+
 export interface Transport {
   readonly customerKey: string;
+  /**
+   * One attempt for the contract probe: the budget slot and the metrics of any call, but the answer as it came
+   * (any status but 429, which pushes the budget back as always). With the shared session a 401 re-logs in
+   * once, as any call does; with the customer token or a session of the caller's there is no re-login, since
+   * how OneFile answers those is what the probe looks at, and a login made so is not stored.
+   */
+  probe(route: Route, auth: ProbeAuth, options: CallOptions): Promise<WireResponse>;
   /** Sends `route` with the session and returns `parse` of its 2xx answer; anything else is a typed OneFileError. */
   call<T>(route: Route, options: CallOptions, parse: (response: WireResponse) => T): Promise<T>;
   /** HTTP attempts made by this client, logins included. */
@@ -106,6 +116,7 @@ export function createTransport(options: TransportOptions): Transport {
     options: CallOptions,
     parse: (response: WireResponse) => T,
     mayRetryAuth: boolean,
+    anyStatus = false,
   ): Promise<T | typeof RETRY_AUTH> {
     const { signal } = options;
     await budget.acquire(customerKey, { signal, ...(maxWaitMs === undefined ? {} : { maxWaitMs }) });
@@ -120,6 +131,10 @@ export function createTransport(options: TransportOptions): Transport {
       if (status === 401 && mayRetryAuth) {
         failure = oneFileErrorFromResponse({ endpoint: route.endpoint, status });
         return RETRY_AUTH;
+      }
+      if (anyStatus && status !== 429) {
+        failure = oneFileErrorFromResponse({ endpoint: route.endpoint, status, body: response.body }); // for the metrics' outcome only
+        return parse(response);
       }
       if (status === 429) {
         const retryAfterMs = parseRetryAfter(response.retryAfter);
@@ -165,14 +180,33 @@ export function createTransport(options: TransportOptions): Transport {
     return result as string;
   }
 
+  const combined = (callSignal: AbortSignal | undefined): AbortSignal | undefined => {
+    const signals = [clientSignal, callSignal].filter((s): s is AbortSignal => s !== undefined);
+    return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  };
+
   return {
     customerKey,
     callsMade: () => calls,
 
+    async probe(route, auth, callOptions) {
+      const options = { ...callOptions, signal: combined(callOptions.signal) };
+      const raw = (response: WireResponse) => response;
+      if (auth !== 'shared-session') {
+        const headers: Record<string, string> = auth === 'customer-token' ? { 'X-CustomerToken': customerToken } : { 'X-TokenID': auth.session };
+        return attempt(route, headers, options, raw, false, true) as Promise<WireResponse>;
+      }
+      // The shared session is renewed on a 401 as for any call: a stale one says nothing about OneFile.
+      for (let tries = 1; ; tries += 1) {
+        const session = await sessions.get(customerKey, login);
+        const result = await attempt(route, { 'X-TokenID': session }, options, raw, tries === 1, true);
+        if (result !== RETRY_AUTH) return result;
+        await sessions.invalidate(customerKey, session);
+      }
+    },
+
     async call(route, callOptions, parse) {
-      const signals = [clientSignal, callOptions.signal].filter((s): s is AbortSignal => s !== undefined);
-      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-      const withSignal = { ...callOptions, signal };
+      const withSignal = { ...callOptions, signal: combined(callOptions.signal) };
       for (let tries = 1; ; tries += 1) {
         const session = await sessions.get(customerKey, login);
         const result = await attempt(route, { 'X-TokenID': session }, withSignal, parse, tries === 1);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { FaultUpdate, Latency, When } from './faults.js';
-import { REVIEW_ROW_SHAPES, type SimulatorOptions } from './options.js';
+import { EMPTY_SEARCH_ANSWERS, REVIEW_ROW_SHAPES, type SimulatorOptions } from './options.js';
 import { ENVIRONMENTS, type Environment } from './schemas.js';
 import type { SeedInput } from './seed.js';
 
@@ -20,6 +20,9 @@ export const USAGE = `Usage: node dist/src/simulator/main.js [options]
   --create-answer id|object  POST /Placement and /Classroom answer (default id)
   --learning-aim-rows minimal|full  LearningAim search rows (default minimal)
   --review-rows minimal|status|full  Review search rows (default minimal: ID, LearnerID, ScheduledFor)
+  --empty-search 204|empty-array   what a search matching nothing answers (default 204)
+  --session-body bare|quoted       POST /Authentication's body (default bare text/plain)
+  --refused-session-status 401|403 the status of a missing, unknown or expired session (default 401)
   --require-staff-email    refuse staff users without Email
  Faults (seeded, reproducible):
   --fault-seed N           seed of the fault generator (default 1)
@@ -67,6 +70,7 @@ export function parseCliArgs(argv: string[]): { help: boolean; options: Simulato
       speed: { type: 'string' }, 'session-ttl-ms': { type: 'string' }, 'single-session': { type: 'boolean' },
       'rate-limit': { type: 'string' }, 'window-ms': { type: 'string' }, window: { type: 'string' },
       'retry-after': { type: 'string' }, 'create-answer': { type: 'string' }, 'learning-aim-rows': { type: 'string' }, 'review-rows': { type: 'string' },
+      'empty-search': { type: 'string' }, 'session-body': { type: 'string' }, 'refused-session-status': { type: 'string' },
       'require-staff-email': { type: 'boolean' },
       'fault-seed': { type: 'string' }, 'error-rate': { type: 'string' }, 'error-when': { type: 'string' },
       'drop-rate': { type: 'string' }, 'drop-when': { type: 'string' }, 'slow-rate': { type: 'string' },
@@ -91,6 +95,7 @@ export function parseCliArgs(argv: string[]): { help: boolean; options: Simulato
   }
   if (v.latency !== undefined) faults.latency = parseLatency(v.latency);
 
+  const refusedStatus = oneOf(v['refused-session-status'], ['401', '403'] as const, '--refused-session-status');
   const retryAfter = oneOf(v['retry-after'], ['on', 'off'] as const, '--retry-after');
   const options: SimulatorOptions = {
     port: num(v.port, '--port'),
@@ -107,6 +112,9 @@ export function parseCliArgs(argv: string[]): { help: boolean; options: Simulato
     createAnswer: oneOf(v['create-answer'], ['id', 'object'] as const, '--create-answer'),
     learningAimRows: oneOf(v['learning-aim-rows'], ['minimal', 'full'] as const, '--learning-aim-rows'),
     reviewRows: oneOf(v['review-rows'], REVIEW_ROW_SHAPES, '--review-rows'),
+    emptySearch: oneOf(v['empty-search'], EMPTY_SEARCH_ANSWERS, '--empty-search'),
+    sessionBody: oneOf(v['session-body'], ['bare', 'quoted'] as const, '--session-body'),
+    refusedSessionStatus: refusedStatus === undefined ? undefined : (Number(refusedStatus) as 401 | 403),
     requireStaffEmail: v['require-staff-email'],
     faults: Object.keys(faults).length > 0 ? faults : undefined,
   };

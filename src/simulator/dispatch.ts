@@ -60,12 +60,14 @@ function identify(sim: Simulator, def: RouteDef, req: FastifyRequest): Customer 
     const customer = token === undefined ? undefined : sim.state.customerByToken(token, sim.options.environment);
     return customer ?? message(401, token === undefined ? 'X-CustomerToken is missing.' : 'The customer token is not valid.');
   }
+  // Which status OneFile gives a refused session is unknown (onefile-api.md §2): options.refusedSessionStatus.
+  const refused = sim.options.refusedSessionStatus;
   const token = headerOf(req, 'x-tokenid');
-  if (token === undefined) return message(401, DENIED);
+  if (token === undefined) return message(refused, DENIED);
   const session = sim.sessions.find(token);
-  if (session === 'expired') return message(401, `${DENIED} The session has expired.`);
-  if (session === 'unknown') return message(401, DENIED);
-  return sim.state.customers.get(session.customerId) ?? message(401, DENIED);
+  if (session === 'expired') return message(refused, `${DENIED} The session has expired.`);
+  if (session === 'unknown') return message(refused, DENIED);
+  return sim.state.customers.get(session.customerId) ?? message(refused, DENIED);
 }
 
 function tooMany(sim: Simulator, waitSimMs: number): ApiResult {

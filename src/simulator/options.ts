@@ -37,6 +37,12 @@ export interface SimulatorOptions {
    * Status; or with Status, AssessorID, StartedOn and the signed dates (every field D6 reads).
    */
   reviewRows?: ReviewRowShape;
+  /** What a search that matches nothing answers: 204 with no body (default) or `200 []` (both are OneFile's). */
+  emptySearch?: EmptySearchAnswer;
+  /** POST /Authentication's body: the bare session as text/plain (default) or a JSON-quoted string. */
+  sessionBody?: 'bare' | 'quoted';
+  /** The status of a call whose X-TokenID is missing, unknown or expired: 401 (default) or 403. */
+  refusedSessionStatus?: 401 | 403;
   /** Refuse staff users created without an Email (OneFile's docs say it is required; PICSWeb sends names only). */
   requireStaffEmail?: boolean;
   faults?: FaultUpdate;
@@ -47,6 +53,9 @@ export type ResolvedOptions = Required<Omit<SimulatorOptions, 'startAt' | 'fault
 
 export const REVIEW_ROW_SHAPES = ['minimal', 'status', 'full'] as const;
 export type ReviewRowShape = (typeof REVIEW_ROW_SHAPES)[number];
+
+export const EMPTY_SEARCH_ANSWERS = ['204', 'empty-array'] as const;
+export type EmptySearchAnswer = (typeof EMPTY_SEARCH_ANSWERS)[number];
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -67,6 +76,9 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     createAnswer: o.createAnswer ?? 'id',
     learningAimRows: o.learningAimRows ?? 'minimal',
     reviewRows: o.reviewRows ?? 'minimal',
+    emptySearch: o.emptySearch ?? '204',
+    sessionBody: o.sessionBody ?? 'bare',
+    refusedSessionStatus: o.refusedSessionStatus ?? 401,
     requireStaffEmail: o.requireStaffEmail ?? false,
     faults: o.faults,
   };

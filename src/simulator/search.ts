@@ -6,7 +6,7 @@ import type { Ctx, RouteDef } from './routes.js';
 /**
  * Both search forms of a resource: `POST /{Resource}/Search` (every match) and
  * `POST /{Resource}/Search/{page}/{size}` (page from 1). Matches come in ID order, so pages are stable; an
- * empty answer is 204 with no body (onefile-api.md §3.4).
+ * empty answer is 204 with no body (onefile-api.md §3.4), or `200 []` with options.emptySearch.
  */
 export function searchRoutes<T extends { ID: number }>(
   resource: string, find: (ctx: Ctx) => T[], row: (r: T, ctx: Ctx) => unknown,
@@ -19,7 +19,8 @@ export function searchRoutes<T extends { ID: number }>(
       const size = pageParam(ctx.params.size, 'size');
       matches = matches.slice((page - 1) * size, page * size);
     }
-    return matches.length === 0 ? noContent : ok(matches.map((r) => row(r, ctx)));
+    if (matches.length === 0) return ctx.sim.options.emptySearch === '204' ? noContent : ok([]);
+    return ok(matches.map((r) => row(r, ctx)));
   };
   return [
     { method: 'POST', path: `/${resource}/Search`, handle: (ctx) => answer(ctx, false) },

@@ -162,6 +162,24 @@ describe('CLI (node dist/src/cli.js) against a real database, Redis and the simu
     expect(await cli(h, ['directory', 'list', 'learners'])).toMatchObject({ code: 2, stderr: 'the list is "assessor" or "employer", not "learners"\n' });
   });
 
+  it('probe: the read-only contract probe prints its report, stores it, and --show reads it back without a call', async () => {
+    h.sim.resetStats();
+    const table = await cli(h, ['probe']);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    expect(table.stdout).toMatch(/^ {2}jobs blocked by: +nothing$/m);
+    expect(table.stdout).toMatch(/^ {2}session-body +confirmed +a plain-text session +the worker uses the body as X-TokenID$/m);
+    expect(table.stdout).not.toContain(DEMO_CUSTOMER_TOKEN);
+    const calls = h.sim.stats().total;
+    const report = json(await cli(h, ['probe', '--show', '--json']));
+    expect(h.sim.stats().total).toBe(calls);
+    expect(report).toMatchObject({ environment: 'practice', maxCalls: 60, callsMade: calls, blocking: [] });
+    expect(report.checks).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'empty-search', verdict: 'confirmed', seen: '204' })]));
+    const capped = json(await cli(h, ['probe', '--json'], { PROBE_MAX_CALLS: '5' }));
+    expect(capped).toMatchObject({ maxCalls: 5, complete: false, stoppedBecause: 'the call cap was reached (probe.maxCalls = 5)' });
+    expect(capped.callsMade as number).toBeLessThanOrEqual(5);
+    expect(capped.id as number).toBeGreaterThan(report.id as number);
+  });
+
   it('fails with a clear message and a non-zero exit code', async () => {
     const unknown = await cli(h, ['enqueue', 'sync', 'L9999']);
     expect(unknown).toMatchObject({ code: 1, stdout: '' });

@@ -46,6 +46,7 @@ describe('configuration', () => {
     ['ONEFILE_BASE_URL', 'ftp://x', 'onefile.baseUrlOverride'],
     ['DAILY_SYNC_CRON', 'tomorrow', 'schedule.dailySyncCron'],
     ['SYNC_ENDED_LEARNER_WINDOW_DAYS', '-1', 'sync.endedLearnerWindowDays'],
+    ['PROBE_MAX_CALLS', '0', 'probe.maxCalls'],
   ])('rejects %s=%s naming %s', (name, value, key) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.some((p) => p.startsWith(key))).toBe(true);

@@ -40,3 +40,14 @@ export function observeAimSearchRows(customerKey: string, rows: readonly { full:
 export function forgetAimSearchShape(): void {
   observations.clear();
 }
+
+/**
+ * What a contract probe found (its report's aimSearchRows), taken as if this process had searched itself: it
+ * holds for RECHECK_MS like any observation, then the sync learns again from its own searches. A probe that
+ * found no learning aim teaches nothing. Mixed rows count as lacking details, as observeAimSearchRows does.
+ */
+export function seedAimSearchShape(customerKey: string, rows: 'full' | 'minimal' | 'mixed' | null, now: number = Date.now()): boolean {
+  if (rows === null) return false;
+  observations.set(customerKey, { detailed: rows === 'full', at: now });
+  return true;
+}

@@ -5,7 +5,11 @@ import type { RouteDef } from '../routes.js';
 export const authRoutes: RouteDef[] = [
   {
     method: 'POST', path: '/Authentication', auth: 'customer-token',
-    handle: (ctx): ApiResult => ({ status: 200, text: ctx.sim.sessions.open(ctx.customer.ID), contentType: 'text/plain; charset=utf-8' }),
+    handle: (ctx): ApiResult => {
+      const session = ctx.sim.sessions.open(ctx.customer.ID);
+      // Whether OneFile quotes it is unknown (onefile-api.md §2): options.sessionBody plays either.
+      return ctx.sim.options.sessionBody === 'quoted' ? ok(session) : { status: 200, text: session, contentType: 'text/plain; charset=utf-8' };
+    },
   },
   { method: 'GET', path: '/Customer', handle: (ctx) => ok({ ID: ctx.customer.ID, Name: ctx.customer.Name }) },
 ];
