@@ -1,4 +1,5 @@
-# Shared by the setup scripts: makes sure Node >= 22, PostgreSQL and Redis are there, on loopback only.
+# Shared by the setup scripts: makes sure Node >= 22, PostgreSQL and Redis are there, on loopback only
+# (and, for the tests, promtool).
 # Sourced, not run. Installs from Debian's packages when something is missing (these machines run as root).
 
 export PATH="/usr/local/bin:$PATH"
@@ -56,6 +57,16 @@ ensure_redis() {
     --maxmemory-policy noeviction --dir /var/lib/redis --logfile /var/log/redis/ci.log
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return; sleep 1; done
   log "Redis did not come up"; exit 1
+}
+
+# promtool checks and unit-tests deploy/prometheus/alerts.yml (test/ops/alerts.test.ts). Debian ships it in
+# the prometheus package; only the binary is used (the package's own service is not started here).
+ensure_promtool() {
+  if command -v promtool >/dev/null; then log "$(promtool --version 2>&1 | head -1)"; return; fi
+  log "installing promtool (Debian's prometheus package)"
+  apt_install prometheus
+  command -v promtool >/dev/null || { log "could not install promtool"; exit 1; }
+  log "$(promtool --version 2>&1 | head -1)"
 }
 
 ensure_dependencies() {

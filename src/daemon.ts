@@ -14,7 +14,9 @@ import { metricsRoute } from './metrics/route.js';
 import type { OneFileClientFactory } from './onefile/client.js';
 import { createOneFileClientFactory } from './onefile/factory.js';
 import { assertMaxmemoryPolicyAtStart, checkMaxmemoryPolicy } from './redis-policy.js';
+import { readOneFileSettings } from './pics/settings.js';
 import { startupTasks } from './startup.js';
+import { lastCompletedDailyRunAt } from './store/runs.js';
 
 export interface Daemon {
   deps: Deps;
@@ -79,6 +81,14 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
   // Its own connection: busy jobs may hold every pooled one (a per-learner lock lasts across OneFile calls,
   // which wait while Redis is down), and Postgres must not be reported down for that.
   const readinessDb = createDb({ url: config.postgres.url, poolSize: 1, applicationName: 'pics-onefile-worker-readyz' });
+  metrics.watchDependencies([
+    { name: 'postgres', check: () => checkPostgres(readinessDb) },
+    { name: 'redis', check: () => checkRedis(deps.redis) },
+  ]);
+  metrics.watchOpsState(async () => {
+    const [lastDailyRunCompletedAt, settings] = await Promise.all([lastCompletedDailyRunAt(readinessDb), readOneFileSettings(readinessDb)]);
+    return { lastDailyRunCompletedAt, connectionOk: settings?.connectionOk ?? null, connectionCheckedAt: settings?.connectionCheckedAt ?? null };
+  });
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,

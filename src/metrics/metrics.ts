@@ -22,6 +22,24 @@ export interface WorkerMetrics extends JobMetrics {
   limiterWait(waitMs: number): void;
   /** Reads the budget's refusal counter at scrape time. */
   watchBudget(stats: () => BudgetStats): void;
+  /** Runs these dependency checks at scrape time (worker_dependency_up). */
+  watchDependencies(checks: DependencyCheck[]): void;
+  /** Reads the last daily run and connection test from Postgres at scrape time. */
+  watchOpsState(read: () => Promise<OpsState>): void;
+}
+
+export interface DependencyCheck {
+  /** The dependency label: postgres, redis. */
+  name: string;
+  /** Resolves when the dependency answers; rejects (or times out) when it does not. */
+  check: () => Promise<unknown>;
+}
+
+/** What the alerts need from Postgres: when the last daily run completed, and the last connection test. */
+export interface OpsState {
+  lastDailyRunCompletedAt: Date | null;
+  connectionOk: boolean | null;
+  connectionCheckedAt: Date | null;
 }
 
 export interface MetricsOptions {
@@ -33,6 +51,20 @@ export interface MetricsOptions {
 const JOB_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 const REQUEST_SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const WAIT_SECONDS = [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** A scrape must answer well within Prometheus's default 10 s timeout, like /readyz's checks. */
+const CHECK_TIMEOUT_MS = 2_000;
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const seconds = (at: Date) => at.getTime() / 1000;
 
 /** A learner's sync result → its outcome label; null for runs that are not a learner's final answer. */
 function learnerOutcome(run: JobRun): string | null {
@@ -125,6 +157,68 @@ export function createMetrics({ queues, logger }: MetricsOptions): WorkerMetrics
     },
   });
 
+  let dependencyChecks: DependencyCheck[] = [];
+  new Gauge({
+    name: 'worker_dependency_up',
+    help: 'Whether a dependency (postgres, redis) answered its readiness check at scrape time: 1 yes, 0 no.',
+    labelNames: ['dependency'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      await Promise.all(dependencyChecks.map(async ({ name, check }) => {
+        const up = await within(check(), CHECK_TIMEOUT_MS).then(() => 1, () => 0);
+        this.set({ dependency: name }, up);
+      }));
+    },
+  });
+
+  // One read of Postgres per scrape, shared by the gauges below (prom-client collects them one after another).
+  let readOpsState: (() => Promise<OpsState>) | null = null;
+  let pendingState: Promise<OpsState | null> | null = null;
+  const opsState = (): Promise<OpsState | null> => {
+    if (!readOpsState) return Promise.resolve(null);
+    pendingState ??= within(readOpsState(), CHECK_TIMEOUT_MS)
+      .catch((error: unknown) => {
+        // Postgres down: the series disappear for this scrape; worker_dependency_up says why.
+        logger.debug({ err: error }, 'metrics: could not read the daily run and connection test state');
+        return null;
+      })
+      .finally(() => {
+        pendingState = null;
+      });
+    return pendingState;
+  };
+  new Gauge({
+    name: 'daily_sync_last_completed_timestamp_seconds',
+    help: 'When the last daily run completed (Unix seconds), read from eportfolio_sync.sync_run. Absent before the first one.',
+    registers,
+    async collect() {
+      this.remove(); // unlabelled gauges otherwise read 0: absent, not 0, before the first one
+      const at = (await opsState())?.lastDailyRunCompletedAt;
+      if (at) this.set(seconds(at));
+    },
+  });
+  new Gauge({
+    name: 'onefile_connection_test_ok',
+    help: 'Result of the last OneFile connection test recorded in pics.onefile_settings: 1 passed, 0 failed. Absent before the first one.',
+    registers,
+    async collect() {
+      this.remove(); // unlabelled gauges otherwise read 0: absent, not 0, before the first one
+      const ok = (await opsState())?.connectionOk;
+      if (typeof ok === 'boolean') this.set(ok ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'onefile_connection_test_timestamp_seconds',
+    help: 'When the last OneFile connection test ran (Unix seconds), from pics.onefile_settings. Absent before the first one.',
+    registers,
+    async collect() {
+      this.remove(); // unlabelled gauges otherwise read 0: absent, not 0, before the first one
+      const at = (await opsState())?.connectionCheckedAt;
+      if (at) this.set(seconds(at));
+    },
+  });
+
   // Metrics must never break a job or a request: a bad observation is logged and dropped.
   const safely = (what: string, fn: () => void) => {
     try {
@@ -156,6 +250,12 @@ export function createMetrics({ queues, logger }: MetricsOptions): WorkerMetrics
     },
     watchBudget(stats) {
       budgetStats = stats;
+    },
+    watchDependencies(checks) {
+      dependencyChecks = checks;
+    },
+    watchOpsState(read) {
+      readOpsState = read;
     },
   };
 }

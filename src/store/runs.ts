@@ -123,3 +123,11 @@ export async function failedLearners(db: Kysely<DB>, runId: number, limit?: numb
   return db.selectFrom('eportfolio_sync.sync_learner').select(['learner_id', 'error', 'finished_at']).where('run_id', '=', runId)
     .where('status', '=', 'failed').orderBy('learner_id').$if(limit !== undefined, (qb) => qb.limit(limit!)).execute();
 }
+
+/** When the last daily run that completed finished (the daily-run alert's input); null before the first. */
+export async function lastCompletedDailyRunAt(db: Kysely<DB>): Promise<Date | null> {
+  const row = await db.selectFrom('eportfolio_sync.sync_run').select('finished_at')
+    .where('kind', '=', 'daily').where('status', '=', 'completed').where('finished_at', 'is not', null)
+    .orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
+  return row?.finished_at ?? null;
+}
