@@ -2,11 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import { liveIn, runRetentionPrune } from '../../src/jobs/prune-retention.js';
+import { JOB_NAME } from '../../src/queues/job-options.js';
+import { QUEUE } from '../../src/queues/names.js';
+import { registerRetentionSchedule, RETENTION_SCHEDULER_ID } from '../../src/queues/schedule.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { STALE_RUN_REASON } from '../../src/rules/retention.js';
 import { pruneAudit } from '../../src/store/retention.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 
 /*
@@ -96,4 +100,41 @@ describe('prune-retention (issue 17)', () => {
     expect(statements).toHaveLength(3); // 3 + 3 + 1
     expect((await t.db.selectFrom('eportfolio_sync.audit').select('learner_id').execute()).map((a) => a.learner_id)).toEqual([200]);
   });
+});
+
+describe('prune-retention as the worker runs it (issue 17)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ seed: false });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('is scheduled daily at 04:30 UK time on the refresh-qualification-links queue, once however many workers start', async () => {
+    const queue = h.producer.queues[QUEUE.refreshLinks];
+    const outcomes = await Promise.all([1, 2, 3].map(() => registerRetentionSchedule(h.t.db, queue, h.config.schedule.retentionCron)));
+    expect(outcomes).toContain('registered');
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers).toHaveLength(1);
+    expect(schedulers[0]).toMatchObject({ key: RETENTION_SCHEDULER_ID, name: JOB_NAME.pruneRetention, pattern: '30 4 * * *', tz: 'Europe/London' });
+    await expect(registerRetentionSchedule(h.t.db, queue, 'nightly')).rejects.toThrow(/schedule\.retentionCron "nightly" is not a valid cron pattern/);
+  });
+
+  it('runs as a job on that queue: deletes an old audit line, keeps a recent one, logs counts and no value', async () => {
+    await h.t.db.insertInto('eportfolio_sync.audit').values([
+      { at: ago(400 * DAY), learner_id: 1, table_name: 'learner', row_id: '1', field: 'email', old_value: 'gone.person@example.com', new_value: 'x@example.com', direction: 'to_pics' },
+      { at: ago(DAY), learner_id: 2, table_name: 'learner', row_id: '2', field: 'email', old_value: 'kept.person@example.com', new_value: 'y@example.com', direction: 'to_pics' },
+    ]).execute();
+    const queue = h.producer.queues[QUEUE.refreshLinks];
+    await queue.add(JOB_NAME.pruneRetention, { reason: 'cli' }, { jobId: 'prune-retention-test' });
+    const job = await h.waitForJob(queue, 'prune-retention-test');
+    expect(await job.getState()).toBe('completed');
+    expect(job.returnvalue).toEqual({ runsClosed: 0, auditDeleted: 1, syncLearnersDeleted: 0, jobOutcomesDeleted: 0, runsDeleted: 0 });
+    expect((await h.t.db.selectFrom('eportfolio_sync.audit').select('learner_id').execute()).map((a) => a.learner_id)).toEqual([2]);
+    const line = h.logs.find((l) => l.includes('retention prune done'));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({ auditDeleted: 1 });
+    expect(h.logs.join('\n')).not.toContain('gone.person');
+  }, 60_000);
 });
