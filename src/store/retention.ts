@@ -32,12 +32,12 @@ async function deleteInBatches(db: Kysely<DB>, statement: (limit: number) => Ret
 
 export async function pruneAudit(db: Kysely<DB>, before: Date, batchSize = PRUNE_BATCH_SIZE): Promise<number> {
   return deleteInBatches(db, (limit) => sql`
-    delete from eportfolio_sync.audit where id in (select id from eportfolio_sync.audit where at < ${before} order by id limit ${limit})`, batchSize);
+    delete from eportfolio_sync.audit where id in (select id from eportfolio_sync.audit where at < ${before} limit ${limit})`, batchSize);
 }
 
 export async function pruneJobOutcomes(db: Kysely<DB>, before: Date, batchSize = PRUNE_BATCH_SIZE): Promise<number> {
   return deleteInBatches(db, (limit) => sql`
-    delete from eportfolio_sync.job_outcome where id in (select id from eportfolio_sync.job_outcome where at < ${before} order by id limit ${limit})`, batchSize);
+    delete from eportfolio_sync.job_outcome where id in (select id from eportfolio_sync.job_outcome where at < ${before} limit ${limit})`, batchSize);
 }
 
 export async function pruneSyncLearners(db: Kysely<DB>, before: Date, batchSize = PRUNE_BATCH_SIZE): Promise<number> {
@@ -53,7 +53,7 @@ export async function pruneSyncLearners(db: Kysely<DB>, before: Date, batchSize 
 export async function pruneRuns(db: Kysely<DB>, before: Date, batchSize = 500): Promise<number> {
   return deleteInBatches(db, (limit) => sql`
     delete from eportfolio_sync.sync_run where id in (
-      select id from eportfolio_sync.sync_run where started_at < ${before} and status <> 'running' order by id limit ${limit})`, batchSize);
+      select id from eportfolio_sync.sync_run where started_at < ${before} and status <> 'running' limit ${limit})`, batchSize);
 }
 
 /** Runs still 'running' that started before the cut-off: candidates for closing, with the job that ran them. */

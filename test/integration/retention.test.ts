@@ -84,6 +84,15 @@ describe('prune-retention (issue 17)', () => {
     expect(again).toMatchObject({ runsClosed: 0, auditDeleted: 0, syncLearnersDeleted: 0, jobOutcomesDeleted: 0, runsDeleted: 0 });
   });
 
+  it('finds old rows through an index on each timestamp it prunes by (migration 0006)', async () => {
+    const rows = await sql<{ indexdef: string }>`select indexdef from pg_indexes where schemaname = 'eportfolio_sync'`.execute(t.db);
+    const defs = rows.rows.map((r) => r.indexdef.replace(/^CREATE (UNIQUE )?INDEX \S+ ON /, ''));
+    expect(defs).toEqual(expect.arrayContaining([
+      'eportfolio_sync.audit USING btree (at)', 'eportfolio_sync.job_outcome USING btree (at)',
+      'eportfolio_sync.sync_learner USING btree (finished_at)', 'eportfolio_sync.sync_run USING btree (started_at)',
+    ]));
+  });
+
   it('deletes in bounded batches until a batch comes back short, so every old row goes however many there are', async () => {
     await sql`delete from eportfolio_sync.audit`.execute(t.db);
     for (let i = 0; i < 7; i++) await audit(100 + i, ago(400 * DAY));
