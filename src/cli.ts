@@ -11,6 +11,7 @@ import { registerDirectory } from './cli/directory.js';
 import { registerEnqueue } from './cli/enqueue.js';
 import { registerPreview } from './cli/preview.js';
 import { registerProbe } from './cli/probe.js';
+import { registerPrune } from './cli/prune.js';
 import { registerReports } from './cli/report.js';
 import { registerRetry } from './cli/retry.js';
 import { registerStatus } from './cli/status.js';
@@ -116,6 +117,7 @@ registerRetry(program);
 registerConnectionTest(program);
 registerDirectory(program);
 registerProbe(program);
+registerPrune(program);
 
 const configCommand = program.command('config').description('show the configuration');
 configCommand

@@ -22,7 +22,8 @@ export interface Config {
   links: { maxAgeHours: number };
   sync: { endedLearnerWindowDays: number };
   probe: { maxCalls: number };
-  schedule: { dailySyncCron: string };
+  schedule: { dailySyncCron: string; retentionCron: string };
+  retention: { auditDays: number; syncLearnerDays: number; jobOutcomeDays: number; runDays: number; staleRunningHours: number };
   dashboard: { username: string; password: string; readOnly: boolean; maxFailedLogins: number; failedLoginWindowMs: number };
 }
 

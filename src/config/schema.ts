@@ -185,6 +185,32 @@ export const configSchema = {
       doc: 'When the daily sync runs (Europe/London); times inside OneFile\'s 07:00–07:30 release window are refused.',
       format: cronPattern, default: '0 2 * * *', env: 'DAILY_SYNC_CRON',
     },
+    retentionCron: {
+      doc: 'When the prune-retention job deletes rows past their retention.* period (Europe/London): a quiet hour, after the daily sync.',
+      format: cronPattern, default: '30 4 * * *', env: 'RETENTION_CRON',
+    },
+  },
+  retention: {
+    auditDays: {
+      doc: 'Days an audit line (eportfolio_sync.audit: every field a job changed, with its old and new values, which can be personal data) is kept; older lines are deleted by the daily prune-retention job.',
+      format: positiveInt, default: 365, env: 'RETENTION_AUDIT_DAYS',
+    },
+    syncLearnerDays: {
+      doc: "Days a daily sync's per-learner row (eportfolio_sync.sync_learner: status, counts, error) is kept after it finished.",
+      format: positiveInt, default: 90, env: 'RETENTION_SYNC_LEARNER_DAYS',
+    },
+    jobOutcomeDays: {
+      doc: "Days a job's recorded outcome (eportfolio_sync.job_outcome) is kept.",
+      format: positiveInt, default: 90, env: 'RETENTION_JOB_OUTCOME_DAYS',
+    },
+    runDays: {
+      doc: 'Days a finished sync run (eportfolio_sync.sync_run: counts only, no personal data) is kept after it started; deleting a run deletes its remaining per-learner rows too.',
+      format: positiveInt, default: 400, env: 'RETENTION_RUN_DAYS',
+    },
+    staleRunningHours: {
+      doc: "A sync run still 'running' this many hours after it started, whose job is no longer live in its queue, is closed as failed (left running by a crash or a stopped integration).",
+      format: positiveInt, default: 48, env: 'RETENTION_STALE_RUNNING_HOURS',
+    },
   },
   dashboard: {
     username: { doc: 'Dashboard user name.', format: String, default: 'ops', env: 'DASHBOARD_USERNAME' },

@@ -6,6 +6,7 @@ import type { QueueName } from '../queues/names.js';
 import { withConnectionTest } from './connection-test.js';
 import { dailySyncJob } from './daily-sync.js';
 import { enrolLearnerJob } from './enrol-learner.js';
+import { withRetentionPrune } from './prune-retention.js';
 import { withDirectoryRefresh } from './refresh-directory.js';
 import { refreshQualificationLinksJob } from './refresh-qualification-links.js';
 
@@ -20,7 +21,7 @@ export function jobDefinitions(createClient: OneFileClientFactory, ePortfolios: 
   const factories: EPortfolioFactories = { oneFile: createClient, ...ePortfolios };
   return [
     enrolLearnerJob(factories),
-    withDirectoryRefresh(withConnectionTest(refreshQualificationLinksJob(createClient), createClient), factories),
+    withRetentionPrune(withDirectoryRefresh(withConnectionTest(refreshQualificationLinksJob(createClient), createClient), factories)),
     dailySyncJob(createClient),
   ];
 }

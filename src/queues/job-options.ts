@@ -37,4 +37,6 @@ export const JOB_NAME = {
   connectionTest: 'connection-test',
   syncLearner: 'sync-learner',
   dailyRun: 'daily-sync',
+  /** Runs on the refresh-qualification-links queue: issue 17 data retention, Postgres only. */
+  pruneRetention: 'prune-retention',
 } as const;

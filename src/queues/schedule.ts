@@ -6,6 +6,7 @@ import { JOB_NAME } from './job-options.js';
 
 export const SCHEDULE_ZONE = 'Europe/London';
 export const DAILY_SCHEDULER_ID = 'daily-sync';
+export const RETENTION_SCHEDULER_ID = 'prune-retention';
 
 export class ScheduleError extends Error {
   override name = 'ScheduleError';
@@ -43,11 +44,30 @@ const SCHEDULE_LOCK = 0x5059_4e43; // arbitrary, stable
  */
 export async function registerDailySchedule(db: Kysely<DB>, queue: Queue, pattern: string): Promise<'registered' | 'skipped'> {
   validateDailySchedule(pattern);
+  return upsertSchedulerOnce(db, queue, DAILY_SCHEDULER_ID, pattern, { name: JOB_NAME.dailyRun, data: {} });
+}
+
+/**
+ * The daily prune-retention job (issue 17) on the refresh-qualification-links queue. It reads and writes
+ * Postgres only, so OneFile's release window does not concern it; the pattern is checked to parse.
+ */
+export async function registerRetentionSchedule(db: Kysely<DB>, queue: Queue, pattern: string): Promise<'registered' | 'skipped'> {
+  try {
+    CronExpressionParser.parse(pattern, { tz: SCHEDULE_ZONE });
+  } catch (error) {
+    throw new ScheduleError(`schedule.retentionCron "${pattern}" is not a valid cron pattern: ${(error as Error).message}`);
+  }
+  return upsertSchedulerOnce(db, queue, RETENTION_SCHEDULER_ID, pattern, { name: JOB_NAME.pruneRetention, data: { reason: 'schedule' } });
+}
+
+async function upsertSchedulerOnce(
+  db: Kysely<DB>, queue: Queue, id: string, pattern: string, template: { name: string; data: object },
+): Promise<'registered' | 'skipped'> {
   return db.connection().execute(async (conn) => {
     const locked = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${SCHEDULE_LOCK}) as ok`.execute(conn);
     if (!locked.rows[0]?.ok) return 'skipped';
     try {
-      await queue.upsertJobScheduler(DAILY_SCHEDULER_ID, { pattern, tz: SCHEDULE_ZONE }, { name: JOB_NAME.dailyRun, data: {} });
+      await queue.upsertJobScheduler(id, { pattern, tz: SCHEDULE_ZONE }, template);
       return 'registered';
     } finally {
       await sql`select pg_advisory_unlock(${SCHEDULE_LOCK})`.execute(conn);

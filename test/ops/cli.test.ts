@@ -180,6 +180,22 @@ describe('CLI (node dist/src/cli.js) against a real database, Redis and the simu
     expect(capped.id as number).toBeGreaterThan(report.id as number);
   });
 
+  it('prune: the retention prune once, counts as a table and as --json (issue 17)', async () => {
+    const old = new Date(Date.now() - 400 * 86_400_000);
+    await h.t.db.insertInto('eportfolio_sync.job_outcome').values({ queue: 'enrol-learner', job_id: 'enrol-ancient', outcome: 'completed', at: old }).execute();
+    await h.t.db.insertInto('eportfolio_sync.audit').values({
+      at: old, learner_id: 1, table_name: 'learner', row_id: '1', field: 'email', old_value: 'a@example.com', new_value: 'b@example.com', direction: 'to_pics',
+    }).execute();
+    const run = await cli(h, ['prune', '--json']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(json(run)).toMatchObject({ runsClosed: 0, auditDeleted: 1, syncLearnersDeleted: 0, jobOutcomesDeleted: 1, runsDeleted: 0 });
+    expect(await h.t.db.selectFrom('eportfolio_sync.job_outcome').select('id').where('job_id', '=', 'enrol-ancient').execute()).toEqual([]);
+    const table = await cli(h, ['prune']);
+    expect(table).toMatchObject({ code: 0, stderr: '' });
+    expect(table.stdout).toMatch(/audit lines deleted \(before \d{4}-\d\d-\d\dT[^)]*\): +0/);
+    expect(table.stdout).toMatch(/job outcomes deleted \(before [^)]*\): +0/);
+  });
+
   it('fails with a clear message and a non-zero exit code', async () => {
     const unknown = await cli(h, ['enqueue', 'sync', 'L9999']);
     expect(unknown).toMatchObject({ code: 1, stdout: '' });

@@ -47,9 +47,21 @@ describe('configuration', () => {
     ['DAILY_SYNC_CRON', 'tomorrow', 'schedule.dailySyncCron'],
     ['SYNC_ENDED_LEARNER_WINDOW_DAYS', '-1', 'sync.endedLearnerWindowDays'],
     ['PROBE_MAX_CALLS', '0', 'probe.maxCalls'],
+    ['RETENTION_AUDIT_DAYS', '0', 'retention.auditDays'],
+    ['RETENTION_SYNC_LEARNER_DAYS', '2.5', 'retention.syncLearnerDays'],
+    ['RETENTION_JOB_OUTCOME_DAYS', '-7', 'retention.jobOutcomeDays'],
+    ['RETENTION_RUN_DAYS', 'forever', 'retention.runDays'],
+    ['RETENTION_STALE_RUNNING_HOURS', '0', 'retention.staleRunningHours'],
+    ['RETENTION_CRON', 'nightly', 'schedule.retentionCron'],
   ])('rejects %s=%s naming %s', (name, value, key) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.some((p) => p.startsWith(key))).toBe(true);
+  });
+
+  it('documents the retention defaults: a year of audit lines, 90 days of learner rows and job outcomes, 400 days of runs', () => {
+    const config = load({});
+    expect(config.retention).toEqual({ auditDays: 365, syncLearnerDays: 90, jobOutcomeDays: 90, runDays: 400, staleRunningHours: 48 });
+    expect(config.schedule.retentionCron).toBe('30 4 * * *');
   });
 
   it('names every bad key at once', () => {
