@@ -182,7 +182,7 @@ export function createOneFileClient(options: OneFileClientOptions): OneFileClien
       return transport.call(target, { json: filter, signal: opts.signal }, (response) =>
         rowsBody(target.endpoint, response, size, read),
       );
-    }, opts.pageSize ?? defaultPageSize);
+    }, opts.pageSize ?? defaultPageSize, { endpoint: `POST /${resource}/Search/{page}/{size}`, idOf: (row) => (row as { id?: unknown }).id });
   }
 
   return {
