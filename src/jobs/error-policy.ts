@@ -81,6 +81,9 @@ export function jobActionFor(error: unknown, job: JobAttempts, options: ErrorPol
   // Cut short because its hold on the learner may have lapsed: another attempt may be running; come back later.
   if (error instanceof LearnerLeaseLostError) return wait(learnerBusyDelayMs, 'learner lease lost');
 
+  // A request cut off by shutdown (or by a lapsed lease or lock) failed through no fault of OneFile or the job:
+  // put it back at once, as an interrupted budget wait is. A write it carried is found again by the retry (E7).
+  if (error instanceof OneFileTransientError && error.reason === 'aborted') return wait(0, 'interrupted');
   if (error instanceof OneFileTransientError) return { kind: 'retry', reason };
   // The client re-logs in once on a 401; an auth error reaching here is a refused token: retrying cannot help.
   if (

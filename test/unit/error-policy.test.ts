@@ -63,6 +63,13 @@ describe('jobActionFor', () => {
     expect(jobActionFor(new BudgetWaitAbortedError(), firstRun, noJitter)).toMatchObject({ kind: 'wait', delayMs: 0 });
   });
 
+  it('puts a job whose request was aborted by shutdown back at once, without spending an attempt (issue 17 item 4)', () => {
+    const aborted = new OneFileTransientError({ endpoint: 'GET /User/{id}', reason: 'aborted' });
+    expect(jobActionFor(aborted, firstRun, noJitter)).toMatchObject({ kind: 'wait', delayMs: 0 });
+    // A dropped connection is still OneFile's failure: a counted retry.
+    expect(jobActionFor(new OneFileTransientError({ endpoint: 'GET /User/{id}', reason: 'ECONNRESET' }), firstRun, noJitter)).toMatchObject({ kind: 'retry' });
+  });
+
   it('adds up to waitJitter of random extra delay to a wait', () => {
     const error = new BudgetWaitTooLongError(10_000, 5_000);
     expect(jobActionFor(error, firstRun, { waitJitter: 0.2, random: () => 0 })).toMatchObject({ delayMs: 10_000 });
