@@ -11,7 +11,7 @@ import type { Logger } from './logging/logger.js';
 import { withRequestMetrics } from './metrics/client-factory.js';
 import { createMetrics, type WorkerMetrics } from './metrics/metrics.js';
 import { metricsRoute } from './metrics/route.js';
-import type { OneFileClientFactory } from './onefile/client.js';
+import type { OneFileClientFactory } from './onefile/factory.js';
 import { createOneFileClientFactory } from './onefile/factory.js';
 import { assertMaxmemoryPolicyAtStart, checkMaxmemoryPolicy } from './redis-policy.js';
 import { readOneFileSettings } from './pics/settings.js';

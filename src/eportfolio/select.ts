@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
-import type { OneFileClientFactory } from '../onefile/client.js';
+import type { OneFileClientFactory } from '../onefile/factory.js';
 import { resolveActiveEPortfolio } from './active.js';
 import { createOneFileEPortfolio } from './onefile/index.js';
 import type { EPortfolio } from './types.js';

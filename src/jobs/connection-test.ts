@@ -4,13 +4,13 @@ import type { DB } from '../db/types.js';
 import type { Deps } from '../deps.js';
 import type { Logger } from '../logging/logger.js';
 import { oneFileBaseUrl } from '../onefile/base-url.js';
-import type { OneFileClientFactory } from '../onefile/client.js';
+import type { OneFileClientFactory } from '../onefile/factory.js';
 import { OneFileError, OneFileRateLimitedError } from '../onefile/errors.js';
 import { readOneFileSettings, recordConnectionTest } from '../pics/index.js';
 import { JOB_NAME } from '../queues/job-options.js';
 import { QUEUE } from '../queues/names.js';
 import { parseReasonOnlyJobData } from './payloads.js';
-import type { JobDefinition } from './registry.js';
+import type { JobDefinition } from './definition.js';
 import { createProcessor } from './runner.js';
 
 /*

@@ -2,7 +2,7 @@ import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import type { Deps } from '../deps.js';
 import { INTEGRATION_DISABLED, resolveActiveEPortfolio } from '../eportfolio/active.js';
 import { syncOneFileLearner } from '../eportfolio/onefile/sync-learner.js';
-import type { OneFileClientFactory } from '../onefile/client.js';
+import type { OneFileClientFactory } from '../onefile/factory.js';
 import { learnerIdents, listLearnersInSyncScope, recordLastSynchronised } from '../pics/index.js';
 import { DAILY_CHILD_PRIORITY, DEFAULT_JOB_OPTIONS, JOB_NAME, jobIds } from '../queues/job-options.js';
 import { QUEUE } from '../queues/names.js';
@@ -15,7 +15,7 @@ import {
 import { failpoint } from '../util/failpoint.js';
 import { assertWireContract } from './contract-gate.js';
 import { parseDailyRunJobData, parseSyncLearnerJobData, type DailyRunJobData, type SyncLearnerJobData } from './payloads.js';
-import type { JobDefinition } from './registry.js';
+import type { JobDefinition } from './definition.js';
 import { createProcessor, type JobContext } from './runner.js';
 
 const FAN_OUT_PAGE = 500;

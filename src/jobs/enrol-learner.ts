@@ -9,7 +9,7 @@ import { recordFirstSyncDone } from '../store/first-sync.js';
 import { readOneFileSettings } from '../pics/index.js';
 import { assertWireContract } from './contract-gate.js';
 import { parseEnrolJobData, type EnrolJobData } from './payloads.js';
-import type { JobDefinition } from './registry.js';
+import type { JobDefinition } from './definition.js';
 import { createProcessor } from './runner.js';
 
 function choicesOf(data: EnrolJobData): EnrolChoices {

@@ -9,7 +9,7 @@ import { QUEUE } from '../queues/names.js';
 import { retentionCutoffs } from '../rules/retention.js';
 import { pruneRetention, type PruneCounts } from '../store/retention.js';
 import { parseReasonOnlyJobData } from './payloads.js';
-import type { JobDefinition } from './registry.js';
+import type { JobDefinition } from './definition.js';
 import { createProcessor } from './runner.js';
 
 /*

@@ -5,7 +5,7 @@ import { activeEPortfolio, type EPortfolioFactories } from '../eportfolio/select
 import { QUEUE } from '../queues/names.js';
 import { saveDirectory } from '../store/directory.js';
 import { parseReasonOnlyJobData } from './payloads.js';
-import type { JobDefinition } from './registry.js';
+import type { JobDefinition } from './definition.js';
 import { createProcessor } from './runner.js';
 
 /*

@@ -2,11 +2,11 @@ import { UnrecoverableError } from 'bullmq';
 import type { Deps } from '../deps.js';
 import { INTEGRATION_DISABLED, resolveActiveEPortfolio } from '../eportfolio/active.js';
 import { refreshLinksNow } from '../eportfolio/onefile/links-refresh.js';
-import type { OneFileClientFactory } from '../onefile/client.js';
+import type { OneFileClientFactory } from '../onefile/factory.js';
 import { QUEUE } from '../queues/names.js';
 import { assertWireContract } from './contract-gate.js';
 import { parseRefreshLinksJobData } from './payloads.js';
-import type { JobDefinition } from './registry.js';
+import type { JobDefinition } from './definition.js';
 import { createProcessor } from './runner.js';
 
 /** Q1–Q3: read every standard of the OneFile organisation (paged), match codes, record links. */

@@ -1,20 +1,12 @@
-import type { Processor } from 'bullmq';
-import type { Deps } from '../deps.js';
 import type { EPortfolioFactories } from '../eportfolio/select.js';
-import type { OneFileClientFactory } from '../onefile/client.js';
-import type { QueueName } from '../queues/names.js';
+import type { OneFileClientFactory } from '../onefile/factory.js';
+import type { JobDefinition } from './definition.js';
 import { withConnectionTest } from './connection-test.js';
 import { dailySyncJob } from './daily-sync.js';
 import { enrolLearnerJob } from './enrol-learner.js';
 import { withRetentionPrune } from './prune-retention.js';
 import { withDirectoryRefresh } from './refresh-directory.js';
 import { refreshQualificationLinksJob } from './refresh-qualification-links.js';
-
-export interface JobDefinition {
-  queue: QueueName;
-  concurrency: (deps: Deps) => number;
-  createProcessor: (deps: Deps) => Processor;
-}
 
 /** Every queue with its processor: the daemon consumes exactly these. */
 export function jobDefinitions(createClient: OneFileClientFactory, ePortfolios: Omit<EPortfolioFactories, 'oneFile'> = {}): JobDefinition[] {

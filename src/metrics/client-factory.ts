@@ -1,4 +1,4 @@
-import type { OneFileClientFactory } from '../onefile/client.js';
+import type { OneFileClientFactory } from '../onefile/factory.js';
 import type { WorkerMetrics } from './metrics.js';
 
 /**

@@ -72,7 +72,6 @@ export interface OneFileInspector {
   get(template: InspectGetTemplate, params: Record<string, number>, opts?: CallOpts): Promise<WireResponse>;
   search(resource: InspectSearchResource, filter: object, page: number, size: number, opts?: CallOpts): Promise<WireResponse>;
 }
-export type { OneFileClientFactory, ClientForSettingsOptions } from './factory.js';
 
 export interface OneFileClientOptions {
   /** API root, e.g. oneFileBaseUrl(settings.environment, config.onefile.baseUrlOverride). */

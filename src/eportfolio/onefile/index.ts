@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
-import type { OneFileClient, OneFileClientFactory } from '../../onefile/client.js';
+import type { OneFileClient } from '../../onefile/client.js';
+import type { OneFileClientFactory } from '../../onefile/factory.js';
 import { ONEFILE_ROLE } from '../../onefile/types.js';
 import type { OneFileSettings } from '../../pics/index.js';
 import type { EnrolChoices, EnrolDecision } from '../../rules/enrol-plan.js';
