@@ -16,7 +16,7 @@ export interface Config {
   };
   onefile: {
     callsPerMinute: number; headroom: number; burst: number; maxWaitMs: number; bulkMaxWaitMs: number; penaltyMs: number;
-    timeoutMs: number; baseUrlOverride: string; allowHttpBaseUrl: boolean;
+    timeoutMs: number; maxResponseBytes: number; baseUrlOverride: string; allowHttpBaseUrl: boolean;
   };
   shutdown: { graceMs: number };
   links: { maxAgeHours: number };

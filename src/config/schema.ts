@@ -144,6 +144,10 @@ export const configSchema = {
       doc: 'How far a 429 without Retry-After pushes every process back.', format: 'nat', default: 60_000, env: 'ONEFILE_PENALTY_MS',
     },
     timeoutMs: { doc: 'Timeout of one OneFile HTTP request.', format: positiveInt, default: 30_000, env: 'ONEFILE_TIMEOUT_MS' },
+    maxResponseBytes: {
+      doc: 'Largest OneFile response body read (bytes); a larger answer is cut off and fails the job as a bad response instead of filling memory.',
+      format: positiveInt, default: 16 * 1024 * 1024, env: 'ONEFILE_MAX_RESPONSE_BYTES',
+    },
     baseUrlOverride: {
       doc: 'Replaces the environment URL of S3 (e.g. the simulator: http://127.0.0.1:8099/api/v2.1). Empty = use S3.',
       format: (value: unknown) => {

@@ -82,6 +82,8 @@ export interface OneFileClientOptions {
   sessions: SessionStore;
   /** Timeout of one HTTP request. */
   timeoutMs: number;
+  /** Largest response body accepted (default 16 MiB); a larger one is a bad response. */
+  maxResponseBytes?: number;
   logger?: Logger;
   /** Longest wait for a budget slot per call (default: the budget's). A short one keeps bulk work from filling the line. */
   maxWaitMs?: number;
@@ -144,11 +146,17 @@ export interface OneFileClient {
 }
 
 const DEFAULT_PAGE_SIZE = 100;
+/** A search page of 100 rows is tens of kilobytes; 16 MiB is far beyond any answer OneFile is known to send. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export function createOneFileClient(options: OneFileClientOptions): OneFileClient {
   if (!options.customerToken) throw new Error('OneFile client: empty customer token');
   const transport = createTransport({
-    http: createOneFileHttp({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs }),
+    http: createOneFileHttp({
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    }),
     customerToken: options.customerToken,
     budget: options.budget,
     sessions: options.sessions,

@@ -68,6 +68,7 @@ export function createOneFileClientFactory({ redis, config, logger, onWait }: On
       budget,
       sessions,
       timeoutMs: onefile.timeoutMs,
+      maxResponseBytes: onefile.maxResponseBytes,
       maxWaitMs: options.maxWaitMs ?? onefile.maxWaitMs,
       ...(options.logger ?? logger ? { logger: options.logger ?? logger } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -1,6 +1,6 @@
 import got, { RequestError } from 'got';
 import type { Route } from './endpoints.js';
-import { OneFileTransientError } from './errors.js';
+import { OneFileBadResponseError, OneFileTransientError } from './errors.js';
 
 /*
  * The one got instance the client speaks through (anchors §4.6). got's defaults do not fit OneFile:
@@ -9,6 +9,8 @@ import { OneFileTransientError } from './errors.js';
  * - throws on 4xx/5xx → off: the client maps statuses itself (a 401 re-login, a 429 penalty, typed errors);
  * - redirects followed → off: a redirect to a login page is not an answer, and must not carry X-TokenID away.
  * Bodies are read as text so the client can accept the documented variants (bare id, quoted session …).
+ * got has no size limit of its own: a body larger than `maxResponseBytes` (by its Content-Length, or as it
+ * streams in) is cut off through an abort of our own, so a runaway answer cannot fill the worker's memory.
  */
 
 export interface WireRequest extends Route {
@@ -31,9 +33,16 @@ export type OneFileHttp = (request: WireRequest) => Promise<WireResponse>;
 export interface OneFileHttpOptions {
   baseUrl: string;
   timeoutMs: number;
+  /** Largest response body accepted; a larger one fails as a bad response. */
+  maxResponseBytes: number;
 }
 
-export function createOneFileHttp({ baseUrl, timeoutMs }: OneFileHttpOptions): OneFileHttp {
+/** The abort reason of a body cut off for its size (never the caller's own abort). */
+class BodyTooLarge {
+  constructor(readonly bytes: number) {}
+}
+
+export function createOneFileHttp({ baseUrl, timeoutMs, maxResponseBytes }: OneFileHttpOptions): OneFileHttp {
   const instance = got.extend({
     prefixUrl: baseUrl,
     timeout: { request: timeoutMs },
@@ -45,13 +54,20 @@ export function createOneFileHttp({ baseUrl, timeoutMs }: OneFileHttpOptions): O
   });
 
   return async ({ method, path, endpoint, headers, json, signal }) => {
+    const sizeGuard = new AbortController();
+    const signals = signal ? AbortSignal.any([signal, sizeGuard.signal]) : sizeGuard.signal;
     try {
-      const response = await instance(path, {
+      const request = instance(path, {
         method,
         headers,
         ...(json === undefined ? {} : { json }),
-        ...(signal ? { signal } : {}),
+        signal: signals,
       });
+      request.on('downloadProgress', ({ transferred, total }: { transferred: number; total?: number }) => {
+        const bytes = Math.max(transferred, total ?? 0);
+        if (bytes > maxResponseBytes && !sizeGuard.signal.aborted) sizeGuard.abort(new BodyTooLarge(bytes));
+      });
+      const response = await request;
       const retryAfter = response.headers['retry-after'];
       return {
         status: response.statusCode,
@@ -60,6 +76,14 @@ export function createOneFileHttp({ baseUrl, timeoutMs }: OneFileHttpOptions): O
         body: response.body,
       };
     } catch (error) {
+      if (sizeGuard.signal.reason instanceof BodyTooLarge && !signal?.aborted) {
+        throw new OneFileBadResponseError({
+          endpoint,
+          field: 'body',
+          expected: `at most ${maxResponseBytes} bytes (onefile.maxResponseBytes)`,
+          received: `${sizeGuard.signal.reason.bytes} bytes or more`,
+        });
+      }
       throw transientFrom(endpoint, error, signal);
     }
   };

@@ -1,5 +1,5 @@
 import type { BadAnswerRule } from './faults.js';
-import { wireBody, type ApiResult } from './result.js';
+import { JSON_TYPE, wireBody, type ApiResult } from './result.js';
 
 // What a misbehaving gateway or a half-deployed release sends back, for the worker's answer-validation tests.
 
@@ -17,6 +17,14 @@ export function spoil(r: ApiResult, rule: BadAnswerRule): ApiResult {
       // Cut short as a dropped proxy stream would leave it: never valid JSON, not even for a bare id.
       const cut = body.length > 1 ? body.slice(0, Math.ceil(body.length / 2)) : '';
       return { ...r, json: undefined, text: /^[\d"]/.test(body) ? `${cut}{` : cut, contentType: contentType! };
+    }
+    case 'oversized': {
+      // Still the right answer, only huge (white space is valid JSON padding): the worker must refuse it for
+      // its size alone, before reading it all.
+      const { body, contentType } = wireBody(r);
+      const bytes = rule.bytes ?? 17 * 1024 * 1024;
+      const text = body ?? '';
+      return { ...r, json: undefined, text: text + ' '.repeat(Math.max(0, bytes - Buffer.byteLength(text))), contentType: contentType ?? JSON_TYPE };
     }
     case 'wrong-types':
       return r.json === undefined ? r : { ...r, json: wrongTypes(r.json) };

@@ -13,8 +13,10 @@ export type Latency =
  */
 export type When = 'before' | 'after';
 
-export type BadAnswerKind = 'html-200' | 'html-500' | 'truncated-json' | 'wrong-types' | 'missing-fields';
-export const BAD_ANSWER_KINDS: readonly BadAnswerKind[] = ['html-200', 'html-500', 'truncated-json', 'wrong-types', 'missing-fields'];
+export type BadAnswerKind = 'html-200' | 'html-500' | 'truncated-json' | 'wrong-types' | 'missing-fields' | 'oversized';
+export const BAD_ANSWER_KINDS: readonly BadAnswerKind[] = [
+  'html-200', 'html-500', 'truncated-json', 'wrong-types', 'missing-fields', 'oversized',
+];
 
 /** A malformed answer for one endpoint, e.g. `{endpoint: 'GET /User/{id}', kind: 'truncated-json', times: 1}`. */
 export interface BadAnswerRule {
@@ -22,6 +24,8 @@ export interface BadAnswerRule {
   kind: BadAnswerKind;
   /** missing-fields: the fields removed (default `["ID"]`). */
   fields?: string[];
+  /** oversized: the body's size in bytes, the real answer padded with white space (default 17 MiB). */
+  bytes?: number;
   /** How many answers to spoil; absent = every one until the rule is replaced. */
   times?: number;
 }
@@ -213,6 +217,9 @@ export function mergeFaults(cur: FaultSettings, u: FaultUpdate): FaultSettings {
       throw badRequest(`A bad answer needs an endpoint and a kind (${BAD_ANSWER_KINDS.join(', ')}).`);
     }
     if (r.times !== undefined && !(Number.isInteger(r.times) && r.times > 0)) throw badRequest('badAnswers[].times must be ≥ 1.');
+    if (r.bytes !== undefined && !(Number.isInteger(r.bytes) && r.bytes > 0 && r.bytes <= 256 * 1024 * 1024)) {
+      throw badRequest('badAnswers[].bytes must be a whole number of bytes from 1 to 268435456.');
+    }
   }
   return out;
 }

@@ -52,6 +52,14 @@ export function classifySoapError(operation: string, error: unknown): SmartAsses
   }
 
   const code = typeof error.code === 'string' ? error.code : undefined;
+  const text = typeof error.message === 'string' ? error.message : '';
+  // axios's own words for an answer cut off at maxContentLength (its code, ERR_BAD_RESPONSE, is shared with
+  // dropped streams): the same answer would come back, so it is not worth retrying.
+  if (/^maxContentLength size of -?\d+ exceeded$/.test(text)) {
+    return operation === 'wsdl'
+      ? new SmartAssessorConfigError('the WSDL at ?wsdl is larger than the client reads')
+      : new SmartAssessorBadResponseError(operation, 'the answer is larger than the client reads');
+  }
   if (code && NETWORK_CODES.has(code)) {
     return new SmartAssessorTransientError(operation, code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timed out' : code === 'ERR_CANCELED' ? 'cancelled' : `network error ${code}`);
   }

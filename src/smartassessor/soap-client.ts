@@ -18,8 +18,13 @@ export const SMART_ASSESSOR_NAMESPACE = 'http://www.smartassessor.co.uk/';
 /** Per call and for the WSDL; the public client used 10 s (reference §4.2). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** GetAllLearners returns every learner of the centre at once: tens of thousands of rows fit well within 64 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 export interface SoapClientFactoryOptions {
   timeoutMs?: number;
+  /** Largest answer read (axios's maxContentLength, which node-soap passes on); a larger one is a bad response. */
+  maxResponseBytes?: number;
 }
 
 function checkedUrl(baseUrl: string): string {
@@ -40,15 +45,17 @@ class SoapSmartAssessorClient implements SmartAssessorApi {
   readonly #endpoint: string;
   readonly #apiKey: string;
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
   readonly #signal: AbortSignal | undefined;
   #client: Promise<Client> | undefined;
   #calls = 0;
 
-  constructor(connection: SmartAssessorConnection, timeoutMs: number, signal: AbortSignal | undefined) {
+  constructor(connection: SmartAssessorConnection, timeoutMs: number, maxResponseBytes: number, signal: AbortSignal | undefined) {
     this.#endpoint = checkedUrl(connection.baseUrl);
     if (!connection.apiKey) throw new SmartAssessorConfigError('no client key is set');
     this.#apiKey = connection.apiKey;
     this.#timeoutMs = timeoutMs;
+    this.#maxResponseBytes = maxResponseBytes;
     this.#signal = signal;
   }
 
@@ -63,7 +70,7 @@ class SoapSmartAssessorClient implements SmartAssessorApi {
         const client = await createClientAsync(`${this.#endpoint}?wsdl`, {
           forceSoap12Headers: true,
           endpoint: this.#endpoint,
-          wsdl_options: { timeout: this.#timeoutMs, ...(this.#signal ? { signal: this.#signal } : {}) },
+          wsdl_options: { timeout: this.#timeoutMs, maxContentLength: this.#maxResponseBytes, ...(this.#signal ? { signal: this.#signal } : {}) },
         });
         const apiKey = this.#apiKey;
         // One header for every call, ReadOnly set per operation as the public client does.
@@ -86,7 +93,8 @@ class SoapSmartAssessorClient implements SmartAssessorApi {
     if (typeof method !== 'function') throw new SmartAssessorBadResponseError('wsdl', `the service's WSDL has no operation ${operation}`);
     this.#calls++;
     try {
-      const [result] = (await method.call(client, args, { timeout: this.#timeoutMs, ...(this.#signal ? { signal: this.#signal } : {}) })) as [unknown];
+      const options = { timeout: this.#timeoutMs, maxContentLength: this.#maxResponseBytes, ...(this.#signal ? { signal: this.#signal } : {}) };
+      const [result] = (await method.call(client, args, options)) as [unknown];
       return result;
     } catch (error) {
       throw classifySoapError(operation, error);
@@ -121,5 +129,6 @@ class SoapSmartAssessorClient implements SmartAssessorApi {
 /** The SOAP implementation of the Smart Assessor client boundary. */
 export function soapSmartAssessorClientFactory(options: SoapClientFactoryOptions = {}): SmartAssessorClientFactory {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return (connection, { signal } = {}) => new SoapSmartAssessorClient(connection, timeoutMs, signal);
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  return (connection, { signal } = {}) => new SoapSmartAssessorClient(connection, timeoutMs, maxResponseBytes, signal);
 }

@@ -136,6 +136,20 @@ describe('failures, and what the job does with them', () => {
     expect(error.message).toContain('HTTP 500');
   });
 
+  it('an answer larger than the size limit → bad response, not retried; the same answer within it is read (issue 17)', async () => {
+    const small = soapSmartAssessorClientFactory({ timeoutMs: 2_000, maxResponseBytes: 256 * 1024 });
+    const sa = small({ baseUrl: sim.smartAssessor.url, apiKey: DEMO_SA_CLIENT_KEY });
+    const employers = await sa.getAllEmployers();
+    sim.setFaults({ badAnswers: [{ endpoint: 'SOAP getAllEmployerDetail', kind: 'oversized', bytes: 1024 * 1024, times: 1 }] });
+    const error = await thrown(() => sa.getAllEmployers());
+    expect(error).toBeInstanceOf(SmartAssessorBadResponseError);
+    expect(error.message).toContain('larger than the client reads');
+    expect(jobActionFor(error, FIRST_RUN).kind).toBe('fail-permanently');
+    const roomy = soapSmartAssessorClientFactory({ timeoutMs: 2_000, maxResponseBytes: 4 * 1024 * 1024 });
+    sim.setFaults({ badAnswers: [{ endpoint: 'SOAP getAllEmployerDetail', kind: 'oversized', bytes: 1024 * 1024, times: 1 }] });
+    await expect(roomy({ baseUrl: sim.smartAssessor.url, apiKey: DEMO_SA_CLIENT_KEY }).getAllEmployers()).resolves.toEqual(employers);
+  });
+
   it('a wrong-typed new id is refused before it reaches PICS', async () => {
     const sa = client();
     await sa.getAllLearners();

@@ -2,7 +2,8 @@ import type { BadAnswerRule } from '../faults.js';
 
 /**
  * The simulator's bad-answer kinds, applied to a SOAP answer: an HTML page (200 or 500), a cut-off envelope,
- * a wrong-typed result (ids that are not ids), or fields removed (default: every SmartAssessorId and …Result).
+ * a wrong-typed result (ids that are not ids), fields removed (default: every SmartAssessorId and …Result), or
+ * an answer padded past the client's size limit.
  */
 export function spoilSoap(answer: { status: number; body: string }, rule: BadAnswerRule): { status: number; body: string } {
   switch (rule.kind) {
@@ -11,6 +12,8 @@ export function spoilSoap(answer: { status: number; body: string }, rule: BadAns
     case 'truncated-json': return { status: answer.status, body: answer.body.slice(0, Math.floor(answer.body.length / 2)) };
     case 'wrong-types':
       return { status: answer.status, body: answer.body.replace(/(<(?:[\w-]+:)?(?:SmartAssessorId|\w+Result)>)[^<]*(<\/)/g, '$1not-an-id!$2') };
+    case 'oversized': // the right envelope, padded after its root element with white space XML allows there
+      return { status: answer.status, body: answer.body + ' '.repeat(Math.max(0, (rule.bytes ?? 17 * 1024 * 1024) - Buffer.byteLength(answer.body))) };
     case 'missing-fields': {
       const fields = rule.fields ?? ['SmartAssessorId'];
       let body = answer.body;
