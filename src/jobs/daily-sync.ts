@@ -114,7 +114,7 @@ async function runLearnerSync(ctx: JobContext<SyncLearnerJobData>, deps: Deps, c
   try {
     const now = new Date();
     const result = await syncOneFileLearner(
-      { db: deps.db, client, settings: active.settings, logger: ctx.logger, runId, jobId: ctx.job.id ?? null, firstSync, today: ukToday(now), now },
+      { db: deps.db, client, settings: active.settings, logger: ctx.logger, signal: ctx.signal, runId, jobId: ctx.job.id ?? null, firstSync, today: ukToday(now), now },
       learnerId,
     );
     await deps.db.transaction().execute(async (trx) => {

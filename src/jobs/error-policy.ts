@@ -1,6 +1,7 @@
 import { UnrecoverableError, type BackoffOptions, type BackoffStrategy } from 'bullmq';
 import { BudgetWaitAbortedError, BudgetWaitTooLongError } from '../limiter/errors.js';
-import { LearnerBusyError, LearnerLeaseLostError } from './learner-exclusive.js';
+import { EntityLockAbortedError, EntityLockBusyError } from '../db/entity-lock.js';
+import { LearnerBusyError, LearnerLeaseLostError, LearnerWaitAbortedError } from './learner-exclusive.js';
 import {
   OneFileAuthError,
   OneFileBadResponseError,
@@ -80,6 +81,10 @@ export function jobActionFor(error: unknown, job: JobAttempts, options: ErrorPol
   if (error instanceof LearnerBusyError) return wait(learnerBusyDelayMs, 'learner busy');
   // Cut short because its hold on the learner may have lapsed: another attempt may be running; come back later.
   if (error instanceof LearnerLeaseLostError) return wait(learnerBusyDelayMs, 'learner lease lost');
+  // A shared record (an assessor, a placement, a links refresh) held by another job for longer than the bounded
+  // wait: the same step aside. A lock or learner wait cut short by shutdown goes back at once, as a budget wait does.
+  if (error instanceof EntityLockBusyError) return wait(learnerBusyDelayMs, 'record busy');
+  if (error instanceof EntityLockAbortedError || error instanceof LearnerWaitAbortedError) return wait(0, 'interrupted');
 
   // A request cut off by shutdown (or by a lapsed lease or lock) failed through no fault of OneFile or the job:
   // put it back at once, as an interrupted budget wait is. A write it carried is found again by the retry (E7).

@@ -26,6 +26,14 @@ export class LearnerLeaseLostError extends Error {
   }
 }
 
+/** Shutdown (or the job's own signal) cut the wait short: the job goes back without spending an attempt. */
+export class LearnerWaitAbortedError extends Error {
+  override name = 'LearnerWaitAbortedError';
+  constructor(readonly learnerId: number) {
+    super(`the wait for learner #${learnerId} was interrupted`);
+  }
+}
+
 export interface LeaseOptions {
   ttlMs: number;
   waitMs: number;
@@ -48,7 +56,11 @@ export async function holdLearner(
   while (!(await tryAcquireLearnerLease(db, learnerId, holder, jobId, ttlMs))) {
     const waited = Date.now() - started;
     if (waited >= waitMs) throw new LearnerBusyError(learnerId, (await learnerLeaseHolder(db, learnerId))?.jobId ?? null, waited);
-    await sleep(Math.min(pollMs, waitMs - waited), undefined, { signal: jobSignal });
+    try {
+      await sleep(Math.min(pollMs, waitMs - waited), undefined, { signal: jobSignal });
+    } catch {
+      throw new LearnerWaitAbortedError(learnerId);
+    }
   }
 
   const lost = new AbortController();

@@ -26,7 +26,7 @@ export function refreshQualificationLinksJob(createClient: OneFileClientFactory)
           if (!organisationId) throw new UnrecoverableError('no OneFile organisation is set in pics.onefile_settings.organisation_id');
           const client = createClient(active.settings, { signal: ctx.signal, logger: ctx.logger });
           // The same lock as an enrol's refresh (E2), so the two never run side by side.
-          const summary = await refreshLinksNow({ db: deps.db, client, logger: ctx.logger }, organisationId, ctx.job.id ?? null);
+          const summary = await refreshLinksNow({ db: deps.db, client, logger: ctx.logger, signal: ctx.signal }, organisationId, ctx.job.id ?? null);
           ctx.logger.info(summary, 'qualification links refreshed');
           return summary;
         },

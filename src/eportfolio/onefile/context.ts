@@ -10,4 +10,6 @@ export interface OneFileCtx {
   client: OneFileClient;
   settings: OneFileSettings;
   logger: Logger;
+  /** The job's signal: ends lock waits (and, through the client, calls) at shutdown. */
+  signal?: AbortSignal | undefined;
 }

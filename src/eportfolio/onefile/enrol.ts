@@ -63,7 +63,7 @@ export async function resolvePlacement(ctx: OneFileCtx, org: number, employer: E
     const placementId = found?.id ?? (await client.createPlacement({ OrganisationID: org, Name: employer.name, ...(mis ? { MISID: mis } : {}) }));
     if (!settings.multiCentre) await setOrganisationAdditionalId(conn, employer.organisationId, String(placementId));
     return placementId;
-  });
+  }, { signal: ctx.signal });
 }
 
 /**
@@ -85,7 +85,7 @@ export async function resolveOfficer(ctx: OneFileCtx, org: number, officer: Offi
     })).id;
     if (!settings.multiCentre) await setOfficerOtherSystemId(conn, officer.officerId, String(id));
     return id;
-  });
+  }, { signal: ctx.signal });
 }
 
 /** E6: the classroom named for the learner, found by name in the organisation, else created. */
@@ -93,7 +93,7 @@ export async function resolveClassroom(ctx: OneFileCtx, org: number, name: strin
   return withEntityLock(ctx.db, `onefile:classroom:${org}:${name.trim().toLowerCase()}`, async () => {
     const classrooms = await ctx.client.searchClassrooms(org).all();
     return classrooms.find((c) => sameName(c.name, name))?.id ?? (await ctx.client.createClassroom({ OrganisationID: org, Name: name }));
-  });
+  }, { signal: ctx.signal });
 }
 
 export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Promise<EnrolResult> {

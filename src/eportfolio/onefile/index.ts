@@ -34,7 +34,7 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
       // for other reasons still fails at once, without a OneFile call (E8).
       const organisationId = choices.organisationId ?? settings.organisationId;
       if (organisationId && dependsOnLinks(decision)) {
-        const links = { db, client: clientOf(), logger: context.logger };
+        const links = { db, client: clientOf(), logger: context.logger, signal: context.signal };
         if (await refreshLinksIfStale(links, organisationId, { maxAgeHours: context.linksMaxAgeHours, jobId: context.jobId })) {
           ({ decision } = await decideEnrol(db, learnerId, settings, choices));
         }
@@ -42,7 +42,7 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
       if (decision.kind === 'refused') throw new EnrolInvalidError([{ field: 'learner', message: decision.reason }], 'refused');
       if (decision.kind === 'invalid') throw new EnrolInvalidError(decision.problems);
       const client = clientOf();
-      const result = await executeOneFileEnrol({ db, client, settings, logger: context.logger }, decision.plan);
+      const result = await executeOneFileEnrol({ db, client, settings, logger: context.logger, signal: context.signal }, decision.plan);
       return {
         externalLearnerId: String(result.oneFileLearnerId),
         notLinked: decision.plan.notLinked,

@@ -24,7 +24,11 @@ export interface LinksCtx {
   db: Kysely<DB>;
   client: OneFileClient;
   logger: Logger;
+  signal?: AbortSignal | undefined;
 }
+
+/** A refresh reads every standard page by page: waiting for one in progress may take minutes, not seconds. */
+const LINKS_LOCK_WAIT_MS = 10 * 60_000;
 
 /** The advisory lock of one organisation's links refresh (exported for tests that hold it). */
 export const linksRefreshLockKey = (organisationId: number) => `onefile:links-refresh:${organisationId}`;
@@ -56,7 +60,9 @@ async function refreshLinks(ctx: LinksCtx, organisationId: number, jobId: string
 /** The refresh job: always refreshes (a user asked), after any refresh already running has finished. */
 export function refreshLinksNow(ctx: LinksCtx, organisationId: number, jobId: string | null): Promise<LinkRefreshSummary> {
   // The refresh's database work runs on the locked connection: no second pool connection while it holds one.
-  return withEntityLock(ctx.db, linksRefreshLockKey(organisationId), (conn) => refreshLinks({ ...ctx, db: conn }, organisationId, jobId));
+  return withEntityLock(ctx.db, linksRefreshLockKey(organisationId), (conn) => refreshLinks({ ...ctx, db: conn }, organisationId, jobId), {
+    waitMs: LINKS_LOCK_WAIT_MS, signal: ctx.signal,
+  });
 }
 
 export interface LinksState {
@@ -88,6 +94,6 @@ export async function refreshLinksIfStale(
     if (state.freshness === 'fresh') return;
     const summary = await refreshLinks({ ...ctx, db: conn }, organisationId, options.jobId);
     logger.info({ ...summary, was: state.freshness, lastRefreshedAt: state.refreshedAt }, 'qualification links were not fresh: refreshed before the enrol');
-  });
+  }, { waitMs: LINKS_LOCK_WAIT_MS, signal: ctx.signal });
   return true;
 }

@@ -23,6 +23,7 @@ export interface SaEnrolCtx {
   db: Kysely<DB>;
   client: SmartAssessorApi;
   logger: Logger;
+  signal?: AbortSignal | undefined;
 }
 
 export interface SaEnrolResult {
@@ -59,7 +60,7 @@ async function resolveEmployer(ctx: SaEnrolCtx, employer: SaEmployerUpload): Pro
     const id = found ?? (await refusalsAsProblems(() => ctx.client.insertEmployer(employer.record)));
     await setOrganisationAdditionalId(conn, employer.organisationId, String(id));
     return { id, how: found === null ? ('created' as const) : ('found' as const) };
-  });
+  }, { signal: ctx.signal });
 }
 
 export async function executeSmartAssessorEnrol(ctx: SaEnrolCtx, plan: SaEnrolPlan): Promise<SaEnrolResult> {
@@ -86,7 +87,7 @@ export async function executeSmartAssessorEnrol(ctx: SaEnrolCtx, plan: SaEnrolPl
       }
       const id = await refusalsAsProblems(() => client.insertLearner({ ...plan.learner, employerSmartAssessorId: employerId! }));
       return { id, how: 'created' as const };
-    });
+    }, { signal: ctx.signal });
     learnerId = resolved.id;
     learnerHow = resolved.how;
     // Recorded before PICS is written: a crash between the two resumes here instead of refusing the learner.

@@ -55,7 +55,7 @@ export function createSmartAssessorEPortfolio(db: Kysely<DB>, settings: SmartAss
       if (decision.kind === 'refused') throw new EnrolInvalidError([{ field: 'learner', message: decision.reason }], 'refused');
       if (decision.kind === 'invalid') throw new EnrolInvalidError(decision.problems);
       const client = createClient(connectionOf(settings), { signal: context.signal });
-      const result = await executeSmartAssessorEnrol({ db, client, logger: context.logger }, decision.plan);
+      const result = await executeSmartAssessorEnrol({ db, client, logger: context.logger, signal: context.signal }, decision.plan);
       context.logger.info({ employerId: result.employerId, employer: result.employer, learner: result.learner, mainOfficerSent: result.mainOfficerSent }, 'Smart Assessor enrol done');
       return {
         externalLearnerId: result.smartAssessorLearnerId,
