@@ -5,8 +5,9 @@ import { checkPostgres, checkRedis, createDeps, type Deps } from './deps.js';
 import { smartAssessorEPortfolioFactory } from './eportfolio/smartassessor/index.js';
 import { dashboardPlugin } from './http/dashboard.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
-import { EXPONENTIAL_JITTER_BACKOFF, exponentialJitterBackoff } from './jobs/error-policy.js';
-import { jobDefinitions } from './jobs/registry.js';
+import { exponentialJitterBackoff } from './jobs/error-policy.js';
+import { EXPONENTIAL_JITTER_BACKOFF } from './queues/job-options.js';
+import { jobDefinitions, queueWorkers } from './jobs/registry.js';
 import type { Logger } from './logging/logger.js';
 import { withRequestMetrics } from './metrics/client-factory.js';
 import { createMetrics, type WorkerMetrics } from './metrics/metrics.js';
@@ -53,7 +54,7 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
   const createClient = withRequestMetrics(clients, metrics);
   const dashboard = dashboardPlugin({ queues: Object.values(deps.queues), config: config.dashboard, logger });
   const backoff = exponentialJitterBackoff({ baseMs: config.workers.retryBackoffMs });
-  const definitions = options.workers === false ? [] : jobDefinitions(createClient, { smartAssessor: smartAssessorEPortfolioFactory() });
+  const definitions = options.workers === false ? [] : queueWorkers(jobDefinitions(createClient, { smartAssessor: smartAssessorEPortfolioFactory() }));
   const concurrentJobs = definitions.reduce((sum, d) => sum + d.concurrency(deps), 0);
   if (concurrentJobs > config.postgres.poolSize) {
     // Not fatal: a job holding a connection needs no second one, so the others only queue for theirs.

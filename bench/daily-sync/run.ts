@@ -12,7 +12,7 @@ import { generateLearners } from '../../src/demo/pics-generator.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
 import { jobIds } from '../../src/queues/job-options.js';
 import { QUEUE } from '../../src/queues/names.js';
-import { ukToday } from '../../src/rules/dates.js';
+import { ukToday } from '../../src/domain/dates.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { readRun, type RunSummary } from '../../src/store/runs.js';
 import { createBenchDatabase, diffStats, hasPgStatStatements, readDatabaseStats, type BenchDatabase, type PgDatabaseStats } from '../support/database.js';

@@ -11,7 +11,7 @@ import { createProducer, type Producer } from '../../src/producer/index.js';
 import { readQualificationLinks } from '../../src/producer/qualifications.js';
 import { jobIds } from '../../src/queues/job-options.js';
 import { QUEUE } from '../../src/queues/names.js';
-import { ukToday } from '../../src/rules/dates.js';
+import { ukToday } from '../../src/domain/dates.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { createBenchDatabase, type BenchDatabase } from '../support/database.js';
 import { BENCH_REDIS_URL, assertLoopback } from '../support/env.js';

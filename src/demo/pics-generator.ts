@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { DB, PicsLearner, PicsLearnerQualification, PicsPlacement, PicsReview } from '../db/types.js';
-import { mulberry32, type Random } from '../simulator/prng.js';
+import { mulberry32, type Random } from '../util/prng.js';
 
 // Generates realistic PICS learners for the demo and the benchmarks: deterministic from a seed, inserted with
 // multi-row INSERTs in chunks (10,000 learners with their qualifications, placements and reviews take a few

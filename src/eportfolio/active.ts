@@ -1,13 +1,14 @@
-import { UnrecoverableError } from 'bullmq';
+import { PermanentError } from '../domain/errors.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
-import { readOneFileSettings, readSmartAssessorSettings, type OneFileSettings, type SmartAssessorSettings } from '../pics/index.js';
+import { readOneFileSettings, readSmartAssessorSettings } from '../pics/index.js';
+import type { OneFileSettings, SmartAssessorSettings } from '../domain/settings.js';
 
 // A site runs one ePortfolio at a time; which one is decided by the integration enabled in PICS, read at
 // job time so a user can switch without a restart.
 
 /** A configuration a user must fix in PICS: retrying cannot help, so no job retries it. */
-export class EPortfolioConfigurationError extends UnrecoverableError {
+export class EPortfolioConfigurationError extends PermanentError {
   override name = 'EPortfolioConfigurationError';
 }
 

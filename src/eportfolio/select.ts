@@ -8,7 +8,7 @@ import type { EPortfolio } from './types.js';
 export interface EPortfolioFactories {
   oneFile: OneFileClientFactory;
   /** Smart Assessor behind the same boundary; absent until a site has it configured. */
-  smartAssessor?: (db: Kysely<DB>, settings: import('../pics/index.js').SmartAssessorSettings) => EPortfolio;
+  smartAssessor?: (db: Kysely<DB>, settings: import('../domain/settings.js').SmartAssessorSettings) => EPortfolio;
 }
 
 /** The ePortfolio enabled in PICS now (read at job time), or null when no integration is enabled. */

@@ -1,3 +1,4 @@
+import type { DirectoryEntry } from '../domain/directory.js';
 import type { Logger } from '../logging/logger.js';
 import type { EnrolChoices, EnrolDecision, NotLinkedQualification } from '../rules/enrol-plan.js';
 
@@ -34,13 +35,4 @@ export interface EnrolOutcome {
   notLinked: NotLinkedQualification[];
   /** Counts for the job's return value (no personal data). */
   summary: Record<string, number>;
-}
-
-export interface DirectoryEntry {
-  kind: 'assessor' | 'employer';
-  externalId: string;
-  name: string;
-  email: string | null;
-  misId: string | null;
-  archived: boolean;
 }

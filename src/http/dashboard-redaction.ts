@@ -8,7 +8,7 @@
 
 export const REDACTED = '[redacted]';
 
-/** Job-data keys that hold ids or enums (src/jobs/payloads.ts); anything else is hidden. */
+/** Job-data keys that hold ids or enums (src/queues/payloads.ts); anything else is hidden. */
 const DATA_KEYS = new Set(['learnerId', 'runId', 'organisationId', 'pathways', 'reason', 'step', 'afterId']);
 
 /** Return-value keys whose string values are outcomes, not data. */

@@ -1,7 +1,5 @@
-import type { Processor } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
-import type { Deps } from '../deps.js';
 import type { Logger } from '../logging/logger.js';
 import { oneFileBaseUrl } from '../onefile/base-url.js';
 import type { OneFileClientFactory } from '../onefile/factory.js';
@@ -9,9 +7,8 @@ import { OneFileError, OneFileRateLimitedError } from '../onefile/errors.js';
 import { readOneFileSettings, recordConnectionTest } from '../pics/index.js';
 import { JOB_NAME } from '../queues/job-options.js';
 import { QUEUE } from '../queues/names.js';
-import { parseReasonOnlyJobData } from './payloads.js';
+import { parseConnectionTestJobData, type ConnectionTestJobData } from '../queues/payloads.js';
 import type { JobDefinition } from './definition.js';
-import { createProcessor } from './runner.js';
 
 /*
  * The connection test behind PICSWeb's "Connection Test" status: log in with the customer token, read
@@ -86,39 +83,18 @@ export async function testOneFileConnection(ctx: ConnectionTestContext): Promise
   }
 }
 
-export interface ConnectionTestJobData {
-  reason?: 'user' | 'cli';
-}
-
-export function parseConnectionTestJobData(raw: unknown): ConnectionTestJobData {
-  return parseReasonOnlyJobData(raw, ['user', 'cli'] as const);
-}
-
-function connectionTestProcessor(deps: Deps, createClient: OneFileClientFactory): Processor {
-  return createProcessor(deps, {
+/** The connection test job (refresh-qualification-links queue): short, user-triggered, OneFile only, whatever S1 says. */
+export function connectionTestJob(createClient: OneFileClientFactory): JobDefinition<ConnectionTestJobData> {
+  return {
     queue: QUEUE.refreshLinks,
+    name: JOB_NAME.connectionTest,
     parse: parseConnectionTestJobData,
     async handle(ctx) {
       const result = await testOneFileConnection({
-        db: deps.db, createClient, baseUrlOverride: deps.config.onefile.baseUrlOverride, logger: ctx.logger, signal: ctx.signal,
+        db: ctx.deps.db, createClient, baseUrlOverride: ctx.deps.config.onefile.baseUrlOverride, logger: ctx.logger, signal: ctx.signal,
       });
       // Counts and outcome only: the customer's name stays out of Redis and the dashboard.
       return { ok: result.ok, version: result.version, customerId: result.customerId, callsMade: result.callsMade };
-    },
-  });
-}
-
-/**
- * The refresh-qualification-links queue with the connection test beside its own job: both are short,
- * user-triggered OneFile reads, and one queue keeps the worker's queue list as SPEC names it.
- */
-export function withConnectionTest(definition: JobDefinition, createClient: OneFileClientFactory): JobDefinition {
-  return {
-    ...definition,
-    createProcessor: (deps) => {
-      const links = definition.createProcessor(deps);
-      const test = connectionTestProcessor(deps, createClient);
-      return (job, token, signal) => (job.name === JOB_NAME.connectionTest ? test(job, token, signal) : links(job, token, signal));
     },
   };
 }

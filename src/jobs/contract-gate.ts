@@ -1,8 +1,8 @@
-import { UnrecoverableError } from 'bullmq';
+import { PermanentError } from '../domain/errors.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
 import { customerKeyFromToken } from '../limiter/customer-key.js';
-import type { OneFileSettings } from '../pics/index.js';
+import type { OneFileSettings } from '../domain/settings.js';
 import { latestProbeReport } from '../store/probe-reports.js';
 
 /**
@@ -11,7 +11,7 @@ import { latestProbeReport } from '../store/probe-reports.js';
  * retried: nothing changes until someone looks at the report and probes again. No report, or a report
  * without such a contradiction, blocks nothing.
  */
-export class WireContractError extends UnrecoverableError {
+export class WireContractError extends PermanentError {
   override name = 'WireContractError';
 }
 

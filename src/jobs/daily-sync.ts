@@ -1,22 +1,20 @@
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import type { Deps } from '../deps.js';
-import { INTEGRATION_DISABLED, resolveActiveEPortfolio } from '../eportfolio/active.js';
 import { syncOneFileLearner } from '../eportfolio/onefile/sync-learner.js';
 import type { OneFileClientFactory } from '../onefile/factory.js';
 import { learnerIdents, listLearnersInSyncScope, recordLastSynchronised } from '../pics/index.js';
 import { DAILY_CHILD_PRIORITY, DEFAULT_JOB_OPTIONS, JOB_NAME, jobIds } from '../queues/job-options.js';
 import { QUEUE } from '../queues/names.js';
-import { ukToday } from '../rules/dates.js';
+import { ukToday } from '../domain/dates.js';
 import { decideRunOutcome, describeFailedRun, LISTED_FAILURES } from '../rules/run-outcome.js';
 import { isFirstSyncDone, recordFirstSyncDone } from '../store/first-sync.js';
 import {
   failedLearners, finishSyncRun, readRun, readRunTotals, recordLearnerSync, setRunLearners, startDailyRun, startSyncRun,
 } from '../store/runs.js';
 import { failpoint } from '../util/failpoint.js';
-import { assertWireContract } from './contract-gate.js';
-import { parseDailyRunJobData, parseSyncLearnerJobData, type DailyRunJobData, type SyncLearnerJobData } from './payloads.js';
-import type { JobDefinition } from './definition.js';
-import { createProcessor, type JobContext } from './runner.js';
+import { parseDailyRunJobData, parseSyncLearnerJobData, type DailyRunJobData, type SyncLearnerJobData } from '../queues/payloads.js';
+import type { JobContext, JobDefinition } from './definition.js';
+import { requireOneFile } from './onefile-guard.js';
 
 const FAN_OUT_PAGE = 500;
 
@@ -29,9 +27,7 @@ const FAN_OUT_PAGE = 500;
  */
 async function runDailyParent(ctx: JobContext<DailyRunJobData>, deps: Deps) {
   const job = ctx.job as Job<DailyRunJobData>;
-  const active = await resolveActiveEPortfolio(deps.db);
-  if (active.provider !== 'onefile') return ctx.skip(active.provider === 'none' ? INTEGRATION_DISABLED : 'the daily sync is a OneFile feature');
-  await assertWireContract(deps.db, active.settings);
+  await requireOneFile(ctx, 'the daily sync is', { needsOrganisation: false });
   const step = ctx.data.step ?? 'fan-out';
   let { runId, afterId = 0 } = ctx.data;
   let runKey = ctx.data.runKey;
@@ -100,21 +96,18 @@ async function summariseRun(ctx: JobContext<DailyRunJobData>, deps: Deps, runId:
 
 async function runLearnerSync(ctx: JobContext<SyncLearnerJobData>, deps: Deps, createClient: OneFileClientFactory) {
   const { learnerId } = ctx.data;
-  const active = await resolveActiveEPortfolio(deps.db);
-  if (active.provider !== 'onefile') return ctx.skip(active.provider === 'none' ? INTEGRATION_DISABLED : 'the daily sync is a OneFile feature');
-  if (!active.settings.organisationId) throw new UnrecoverableError('no OneFile organisation is set in pics.onefile_settings.organisation_id');
-  await assertWireContract(deps.db, active.settings);
+  const { settings } = await requireOneFile(ctx, 'the daily sync is');
   // Refresh with OneFile records a run of its own, so its changes are audited and summarised like the daily ones.
   const runId = ctx.data.runId ?? (await startSyncRun(deps.db, { kind: 'on_demand', jobId: ctx.job.id ?? null }));
   if (!(await readRun(deps.db, runId))) throw new UnrecoverableError(`sync run ${runId} does not exist`);
   // D11 per learner: its syncs do the first-sync work until one of them completes (or our enrol did it).
   const firstSync = !(await isFirstSyncDone(deps.db, learnerId));
   // Daily children wait briefly for a budget slot, then step aside (delayed), so on-demand refreshes find a short line.
-  const client = createClient(active.settings, { signal: ctx.signal, logger: ctx.logger, ...(ctx.data.runId ? { maxWaitMs: deps.config.onefile.bulkMaxWaitMs } : {}) });
+  const client = createClient(settings, { signal: ctx.signal, logger: ctx.logger, ...(ctx.data.runId ? { maxWaitMs: deps.config.onefile.bulkMaxWaitMs } : {}) });
   try {
     const now = new Date();
     const result = await syncOneFileLearner(
-      { db: deps.db, client, settings: active.settings, logger: ctx.logger, signal: ctx.signal, runId, jobId: ctx.job.id ?? null, firstSync, today: ukToday(now), now },
+      { db: deps.db, client, settings, logger: ctx.logger, signal: ctx.signal, runId, jobId: ctx.job.id ?? null, firstSync, today: ukToday(now), now },
       learnerId,
     );
     await deps.db.transaction().execute(async (trx) => {
@@ -135,34 +128,31 @@ async function runLearnerSync(ctx: JobContext<SyncLearnerJobData>, deps: Deps, c
   }
 }
 
-/** daily-sync-per-learner: the per-learner sync (daily child or Refresh with OneFile) and the daily parent. */
-export function dailySyncJob(createClient: OneFileClientFactory): JobDefinition {
+/** The daily run's parent (D10), on the daily-sync-per-learner queue beside its children. */
+export const dailyRunJob: JobDefinition<DailyRunJobData> = {
+  queue: QUEUE.dailySync,
+  name: JOB_NAME.dailyRun,
+  parse: parseDailyRunJobData,
+  handle: (ctx) => runDailyParent(ctx, ctx.deps),
+  async onFinalFailure(ctx, reason) {
+    // A run the summary already closed (every learner failed) keeps the error naming them.
+    const { runId } = ctx.data;
+    if (runId && (await readRun(ctx.deps.db, runId))?.status === 'running') await finishSyncRun(ctx.deps.db, runId, 'failed', reason);
+  },
+};
+
+/** The per-learner sync: a daily run's child, or a user's Refresh with OneFile (no run id). */
+export function syncLearnerJob(createClient: OneFileClientFactory): JobDefinition<SyncLearnerJobData> {
   return {
     queue: QUEUE.dailySync,
-    concurrency: (deps) => deps.config.workers.dailySyncConcurrency,
-    createProcessor: (deps: Deps) => {
-      const parent = createProcessor(deps, {
-        queue: QUEUE.dailySync,
-        parse: parseDailyRunJobData,
-        handle: (ctx) => runDailyParent(ctx, deps),
-        async onFinalFailure(ctx, reason) {
-          // A run the summary already closed (every learner failed) keeps the error naming them.
-          const { runId } = ctx.data;
-          if (runId && (await readRun(deps.db, runId))?.status === 'running') await finishSyncRun(deps.db, runId, 'failed', reason);
-        },
-      });
-      const child = createProcessor(deps, {
-        queue: QUEUE.dailySync,
-        parse: parseSyncLearnerJobData,
-        learnerIdOf: (data) => data.learnerId,
-        handle: (ctx) => runLearnerSync(ctx, deps, createClient),
-        async onFinalFailure(ctx, reason) {
-          if (ctx.data.runId) {
-            await recordLearnerSync(deps.db, ctx.data.runId, ctx.data.learnerId, ctx.job.id ?? null, { status: 'failed', changes: 0, callsMade: 0, error: reason });
-          }
-        },
-      });
-      return (job, token, signal) => (job.name === JOB_NAME.dailyRun ? parent(job, token, signal) : child(job, token, signal));
+    name: JOB_NAME.syncLearner,
+    parse: parseSyncLearnerJobData,
+    learnerIdOf: (data) => data.learnerId,
+    handle: (ctx) => runLearnerSync(ctx, ctx.deps, createClient),
+    async onFinalFailure(ctx, reason) {
+      if (ctx.data.runId) {
+        await recordLearnerSync(ctx.deps.db, ctx.data.runId, ctx.data.learnerId, ctx.job.id ?? null, { status: 'failed', changes: 0, callsMade: 0, error: reason });
+      }
     },
   };
 }

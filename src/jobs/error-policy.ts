@@ -1,15 +1,9 @@
-import { UnrecoverableError, type BackoffOptions, type BackoffStrategy } from 'bullmq';
+import { UnrecoverableError, type BackoffStrategy } from 'bullmq';
 import { BudgetWaitAbortedError, BudgetWaitTooLongError } from '../limiter/errors.js';
 import { EntityLockAbortedError, EntityLockBusyError } from '../db/entity-lock.js';
 import { LearnerBusyError, LearnerLeaseLostError, LearnerWaitAbortedError } from './learner-exclusive.js';
-import {
-  OneFileAuthError,
-  OneFileBadResponseError,
-  OneFileNotFoundError,
-  OneFileRateLimitedError,
-  OneFileTransientError,
-  OneFileValidationError,
-} from '../onefile/errors.js';
+import { WorkerError } from '../domain/errors.js';
+import { OneFileRateLimitedError, OneFileTransientError } from '../onefile/errors.js';
 
 /*
  * One decision, made in one place, for what a failed job does next (anchors §1.2, §1.5). Pure: the
@@ -89,29 +83,18 @@ export function jobActionFor(error: unknown, job: JobAttempts, options: ErrorPol
   // A request cut off by shutdown (or by a lapsed lease or lock) failed through no fault of OneFile or the job:
   // put it back at once, as an interrupted budget wait is. A write it carried is found again by the retry (E7).
   if (error instanceof OneFileTransientError && error.reason === 'aborted') return wait(0, 'interrupted');
-  if (error instanceof OneFileTransientError) return { kind: 'retry', reason };
-  // The client re-logs in once on a 401; an auth error reaching here is a refused token: retrying cannot help.
-  if (
-    error instanceof OneFileAuthError ||
-    error instanceof OneFileValidationError ||
-    error instanceof OneFileNotFoundError ||
-    error instanceof OneFileBadResponseError ||
-    error instanceof UnrecoverableError
-  ) {
-    return { kind: 'fail-permanently', reason };
-  }
+  // Our own errors say whether a retry can help (a OneFile 401 reaching here is a refused token: the client
+  // re-logged in once already); BullMQ's UnrecoverableError is the same for a job that throws one itself.
+  if (error instanceof WorkerError) return error.permanent ? { kind: 'fail-permanently', reason } : { kind: 'retry', reason };
+  if (error instanceof UnrecoverableError) return { kind: 'fail-permanently', reason };
   // Anything else (a Postgres or Redis hiccup, a bug): retry within the job's attempts, then fail.
   return { kind: 'retry', reason };
 }
 
-/** Name of the backoff type to put in job options; the worker's settings.backoffStrategy serves it. */
-export const EXPONENTIAL_JITTER_BACKOFF = 'exponential-jitter';
-
-export const jobBackoff: BackoffOptions = { type: EXPONENTIAL_JITTER_BACKOFF };
-
 /**
- * Worker `settings.backoffStrategy`: base × 2^(attempt-1), capped, with the top `jitter` share randomised
- * (BullMQ's built-in exponential has jitter but no cap, so a job with many attempts would sleep for days).
+ * Worker `settings.backoffStrategy` for EXPONENTIAL_JITTER_BACKOFF (queues/job-options.ts): base × 2^(attempt-1),
+ * capped, with the top `jitter` share randomised (BullMQ's built-in exponential has jitter but no cap, so a job
+ * with many attempts would sleep for days).
  */
 export function exponentialJitterBackoff(
   options: { baseMs?: number; maxMs?: number; jitter?: number; random?: () => number } = {},

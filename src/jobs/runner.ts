@@ -1,39 +1,14 @@
-import { DelayedError, RateLimitError, UnrecoverableError, WaitingChildrenError, type Job, type Processor } from 'bullmq';
+import { DelayedError, RateLimitError, UnrecoverableError, WaitingChildrenError, type Processor } from 'bullmq';
 import type { Deps } from '../deps.js';
-import { jobLogger, type Logger } from '../logging/logger.js';
+import { jobLogger } from '../logging/logger.js';
 import type { JobRunOutcome } from '../metrics/job-metrics.js';
 import { jobLockLosses, recordJobLockLoss } from '../store/job-lock-loss.js';
 import { recordJobOutcome, type JobOutcome } from '../store/job-outcomes.js';
 import { jobActionFor } from './error-policy.js';
 import { watchJobLock } from './job-lock-watch.js';
 import { holdLearner } from './learner-exclusive.js';
-import { InvalidJobDataError } from './payloads.js';
-
-export interface JobContext<T> {
-  job: Job;
-  data: T;
-  token: string | undefined;
-  /** Aborted on shutdown past the grace period: pass it to every OneFile call and budget wait. */
-  signal: AbortSignal;
-  logger: Logger;
-  deps: Deps;
-  /** Set when the job has to end early without error (S1 off …): recorded as "skipped". */
-  skip(reason: string): { skipped: string };
-}
-
-export interface JobResult {
-  outcome?: JobOutcome;
-  reason?: string | null;
-}
-
-export interface ProcessorSpec<T, R> {
-  queue: string;
-  parse: (raw: unknown) => T;
-  learnerIdOf?: (data: T) => number | undefined;
-  handle: (ctx: JobContext<T>) => Promise<R>;
-  /** Called once when the job will not run again (failed for good), with the reason. */
-  onFinalFailure?: (ctx: JobContext<T>, reason: string) => Promise<void>;
-}
+import { InvalidJobDataError } from '../queues/payloads.js';
+import { SkipJob, type JobContext, type JobDefinition } from './definition.js';
 
 const CONTROL_FLOW = [DelayedError, WaitingChildrenError, RateLimitError];
 
@@ -42,7 +17,7 @@ const CONTROL_FLOW = [DelayedError, WaitingChildrenError, RateLimitError];
  * error policy (fail permanently / retry with backoff / wait without burning an attempt), and the outcome
  * recorded in the worker's schema.
  */
-export function createProcessor<T, R>(deps: Deps, spec: ProcessorSpec<T, R>): Processor {
+export function createProcessor<T, R>(deps: Deps, spec: JobDefinition<T, R>): Processor {
   return async (job, token, signal) => {
     const abort = signal ?? new AbortController().signal;
     const started = performance.now();
@@ -88,9 +63,12 @@ export function createProcessor<T, R>(deps: Deps, spec: ProcessorSpec<T, R>): Pr
         logger.warn({ reason: String(lock.signal.reason) }, 'job lock may be lost: attempt stopped');
         void recordJobLockLoss(deps.db, spec.queue, job.id ?? '?').catch((e: unknown) => logger.error({ err: e }, 'could not record the lock loss'));
       }, { once: true });
-      let result: R;
+      let result: R | { skipped: string };
       try {
         result = await spec.handle({ ...ctx, signal: AbortSignal.any([held?.signal ?? abort, lock.signal]) });
+      } catch (error) {
+        if (!(error instanceof SkipJob)) throw error;
+        result = ctx.skip(error.reason);
       } finally {
         lock.stop();
         await held?.release();

@@ -1,4 +1,4 @@
-import type { OneFileEnvironment } from '../pics/types.js';
+import type { OneFileEnvironment } from '../domain/settings.js';
 
 /** S3: the OneFile API root of each environment (onefile-api.md §1). */
 export const ONEFILE_BASE_URLS: Readonly<Record<OneFileEnvironment, string>> = {

@@ -5,6 +5,8 @@
  * The mapping to job behaviour lives in src/jobs/error-policy.ts.
  */
 
+import { WorkerError } from '../domain/errors.js';
+
 export type OneFileErrorCode =
   | 'ONEFILE_AUTH'
   | 'ONEFILE_NOT_FOUND'
@@ -41,7 +43,7 @@ function safeCause(cause: unknown): Error | undefined {
   return copy;
 }
 
-export abstract class OneFileError extends Error {
+export abstract class OneFileError extends WorkerError {
   abstract readonly code: OneFileErrorCode;
   readonly endpoint: string;
   readonly status: number | undefined;
@@ -58,6 +60,7 @@ export abstract class OneFileError extends Error {
 export class OneFileAuthError extends OneFileError {
   override readonly name = 'OneFileAuthError';
   readonly code = 'ONEFILE_AUTH';
+  readonly permanent = true;
   constructor(options: BaseOptions & { status: number }) {
     super(`${options.status} ${options.status === 403 ? 'forbidden' : 'unauthorised'}`, options);
   }
@@ -67,6 +70,7 @@ export class OneFileAuthError extends OneFileError {
 export class OneFileNotFoundError extends OneFileError {
   override readonly name = 'OneFileNotFoundError';
   readonly code = 'ONEFILE_NOT_FOUND';
+  readonly permanent = true;
   constructor(options: BaseOptions & { message?: string | undefined }) {
     super(`${options.status ?? 404} not found${options.message ? `: ${clip(options.message)}` : ''}`, options);
   }
@@ -76,6 +80,7 @@ export class OneFileNotFoundError extends OneFileError {
 export class OneFileValidationError extends OneFileError {
   override readonly name = 'OneFileValidationError';
   readonly code = 'ONEFILE_VALIDATION';
+  readonly permanent = true;
   /** OneFile's `Message` (or `message`), or the raw body text when it sent neither. */
   readonly oneFileMessage: string;
   constructor(options: BaseOptions & { message: string }) {
@@ -89,6 +94,7 @@ export class OneFileValidationError extends OneFileError {
 export class OneFileRateLimitedError extends OneFileError {
   override readonly name = 'OneFileRateLimitedError';
   readonly code = 'ONEFILE_RATE_LIMITED';
+  readonly permanent = false;
   readonly retryAfterMs: number | undefined;
   constructor(options: Omit<BaseOptions, 'status'> & { retryAfterMs?: number | undefined }) {
     const after = options.retryAfterMs === undefined ? 'no Retry-After' : `retry after ${options.retryAfterMs} ms`;
@@ -101,6 +107,7 @@ export class OneFileRateLimitedError extends OneFileError {
 export class OneFileTransientError extends OneFileError {
   override readonly name = 'OneFileTransientError';
   readonly code = 'ONEFILE_TRANSIENT';
+  readonly permanent = false;
   /** e.g. "503", "timeout", "ECONNRESET". */
   readonly reason: string;
   constructor(options: BaseOptions & { reason: string }) {
@@ -113,6 +120,7 @@ export class OneFileTransientError extends OneFileError {
 export class OneFileBadResponseError extends OneFileError {
   override readonly name = 'OneFileBadResponseError';
   readonly code = 'ONEFILE_BAD_RESPONSE';
+  readonly permanent = true;
   readonly field: string;
   constructor(
     options: BaseOptions & {

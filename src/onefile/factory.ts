@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
 import { createCallBudget, type CallBudget } from '../limiter/call-budget.js';
-import type { OneFileSettings } from '../pics/types.js';
+import type { OneFileSettings } from '../domain/settings.js';
 import { oneFileBaseUrl } from './base-url.js';
 import { createOneFileClient, type OneFileClient, type OneFileRequestInfo } from './client.js';
 import { createSessionStore, type SessionStore } from './session.js';

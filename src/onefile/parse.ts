@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { fromOneFileDate } from '../rules/dates.js';
+import { fromOneFileDate } from '../domain/dates.js';
 import { OneFileBadResponseError } from './errors.js';
 import type { WireResponse } from './http.js';
 
@@ -102,7 +102,7 @@ export class RecordReader {
     return this.fail(name, 'a boolean');
   }
 
-  /** A calendar date (DOB, start date …) → 'YYYY-MM-DD' as the UK reads it (rules/dates.ts). */
+  /** A calendar date (DOB, start date …) → 'YYYY-MM-DD' as the UK reads it (domain/dates.ts). */
   date(name: string): string | null {
     const value = this.raw(name);
     if (value === null || value === '') return null;

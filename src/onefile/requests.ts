@@ -1,6 +1,6 @@
 /*
  * What the worker sends, in OneFile's own PascalCase (SPEC "The OneFile wire contract"). Dates are UTC
- * instants ('YYYY-MM-DDT00:00:00.000Z' for calendar dates: rules/dates.ts toOneFileDate). null clears a
+ * instants ('YYYY-MM-DDT00:00:00.000Z' for calendar dates: domain/dates.ts toOneFileDate). null clears a
  * field in a partial update; an absent key leaves it alone.
  */
 
@@ -128,7 +128,7 @@ export function checkOutgoing(endpoint: string, body: object): void {
   for (const [key, value] of Object.entries(body)) {
     if (DATE_KEYS.has(key) && value !== null && value !== undefined) {
       if (typeof value !== 'string' || !WIRE_INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
-        throw new TypeError(`${endpoint}: ${key} must be an ISO instant ending in Z (rules/dates.ts toOneFileDate)`);
+        throw new TypeError(`${endpoint}: ${key} must be an ISO instant ending in Z (domain/dates.ts toOneFileDate)`);
       }
     }
   }

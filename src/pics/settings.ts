@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
-import type { DemographicsMode, OneFileEnvironment, OneFileSettings, SmartAssessorSettings, VisitType } from './types.js';
+import type { DemographicsMode, OneFileEnvironment, OneFileSettings, SmartAssessorSettings, VisitType } from '../domain/settings.js';
 
 export class SettingsError extends Error {
   override name = 'SettingsError';

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
 import { resolveActiveEPortfolio } from '../eportfolio/active.js';
-import { REFRESH_DIRECTORY_JOB, REFRESH_DIRECTORY_JOB_ID } from '../jobs/refresh-directory.js';
 import { linkOfficer, linkOrganisation } from '../pics/index.js';
 import {
   findOfficerLink, findOrganisationLink, officersLinkedTo, organisationsLinkedTo, type LinkHolder,
 } from '../pics/links.js';
 import { enqueueUnique, type Enqueued } from '../queues/enqueue.js';
+import { JOB_NAME, jobIds } from '../queues/job-options.js';
 import { QUEUE, type Queues } from '../queues/queues.js';
 import { findDirectoryEntry, lastDirectoryRefresh, readDirectoryEntries, type DirectoryKind, type DirectoryRow } from '../store/directory.js';
 
@@ -61,7 +61,7 @@ export async function readDirectory(
 
 /** Reads every assessor and employer from the enabled ePortfolio again (the refresh-directory job). */
 export function enqueueDirectoryRefresh(queues: Queues, reason: 'user' | 'cli' | 'startup' = 'user'): Promise<Enqueued> {
-  return enqueueUnique(queues[QUEUE.refreshLinks], REFRESH_DIRECTORY_JOB, { reason }, REFRESH_DIRECTORY_JOB_ID);
+  return enqueueUnique(queues[QUEUE.refreshLinks], JOB_NAME.refreshDirectory, { reason }, jobIds.refreshDirectory());
 }
 
 export interface LinkResult {

@@ -7,7 +7,7 @@ import { JOB_NAME, jobIds } from '../queues/job-options.js';
 import { closeQueues, createQueues, QUEUE, type Queues } from '../queues/queues.js';
 import { enqueueUnique, type Enqueued } from '../queues/enqueue.js';
 import type { EnrolChoices } from '../rules/enrol-plan.js';
-import type { EnrolJobData } from '../jobs/payloads.js';
+import type { EnrolJobData } from '../queues/payloads.js';
 
 export type { Enqueued };
 

@@ -1,6 +1,10 @@
-import type { JobsOptions } from 'bullmq';
-import { jobBackoff } from '../jobs/error-policy.js';
+import type { BackoffOptions, JobsOptions } from 'bullmq';
 import { QUEUE, type QueueName } from './names.js';
+
+/** Name of the backoff type put in job options; the worker's settings.backoffStrategy serves it (jobs/error-policy.ts). */
+export const EXPONENTIAL_JITTER_BACKOFF = 'exponential-jitter';
+
+const jobBackoff: BackoffOptions = { type: EXPONENTIAL_JITTER_BACKOFF };
 
 // Finished jobs are kept long enough for the dashboard and for deterministic ids to keep deduplicating
 // (a day's child ids for a few days), and no longer: Redis stays bounded however many learners sync.
@@ -22,6 +26,7 @@ export const DAILY_CHILD_PRIORITY = 100;
 export const jobIds = {
   enrol: (learnerId: number) => `enrol-${learnerId}`,
   refreshLinks: () => 'refresh-links',
+  refreshDirectory: () => 'refresh-directory',
   connectionTest: () => 'connection-test',
   refreshLearner: (learnerId: number) => `refresh-learner-${learnerId}`,
   /** `runKey`: the run id and the time the run began, so a run id used again (the worker's schema recreated,
@@ -39,4 +44,8 @@ export const JOB_NAME = {
   dailyRun: 'daily-sync',
   /** Runs on the refresh-qualification-links queue: issue 17 data retention, Postgres only. */
   pruneRetention: 'prune-retention',
+  /** Runs on the refresh-qualification-links queue: A1, the Look Up … ID directory. */
+  refreshDirectory: 'refresh-directory',
 } as const;
+
+export type JobName = (typeof JOB_NAME)[keyof typeof JOB_NAME];

@@ -1,4 +1,4 @@
-import { isCalendarDate } from './dates.js';
+import { isCalendarDate } from '../domain/dates.js';
 
 // A learner's date of birth (E1, A3): refused when it cannot be true, with the rule it breaks. The reason
 // never repeats the date (personal data).

@@ -1,6 +1,7 @@
-import type { LearnerGraph, OfficerRow, OneFileSettings, OrganisationRow } from '../pics/types.js';
+import type { LearnerGraph, OfficerRow, OrganisationRow } from '../pics/types.js';
+import type { OneFileSettings } from '../domain/settings.js';
 import { birthDateProblem } from './birth-date.js';
-import { isCalendarDate, toOneFileDate } from './dates.js';
+import { isCalendarDate, toOneFileDate } from '../domain/dates.js';
 import { choosePlacement } from './placement.js';
 import { reviewUpload, selectReviewsForUpload, type ReviewUpload } from './review-selection.js';
 import { emailAddressProblem } from './email-address.js';

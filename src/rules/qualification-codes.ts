@@ -32,6 +32,19 @@ export interface StandardForMatching {
   code: string | null;
 }
 
+export interface StandardCode {
+  /** As OneFile shows it (Code, else the bracketed end of the title); null when it shows none. */
+  code: string | null;
+  /** What matching compares. */
+  normalisedCode: string | null;
+}
+
+/** The code of a standard, as shown and as matched. */
+export function standardCode(standard: Pick<StandardForMatching, 'title' | 'code'>): StandardCode {
+  const code = extractStandardCode(standard.title, standard.code);
+  return { code, normalisedCode: normaliseCode(code) };
+}
+
 export interface QualificationForMatching {
   id: number;
   vqReference: string | null;
@@ -52,7 +65,7 @@ export function matchQualifications(
 ): QualificationMatch[] {
   const byCode = new Map<string, number[]>();
   for (const standard of standards) {
-    const code = normaliseCode(extractStandardCode(standard.title, standard.code));
+    const code = standardCode(standard).normalisedCode;
     if (!code) continue;
     byCode.set(code, [...(byCode.get(code) ?? []), standard.id]);
   }

@@ -1,6 +1,7 @@
-import type { OneFileSettings, ReviewRow } from '../pics/types.js';
+import type { ReviewRow } from '../pics/types.js';
+import type { OneFileSettings } from '../domain/settings.js';
 import { VISIT_TYPE_ID } from '../onefile/types.js';
-import { addHours, ukLocalToUtc } from './dates.js';
+import { addHours, ukLocalToUtc } from '../domain/dates.js';
 
 // Which PICS reviews go to OneFile, and how (E3 at enrol, D5 and D11 at sync: the seed's "this upload works in
 // the same way as reviews in the learner upload").

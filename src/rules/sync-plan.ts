@@ -1,6 +1,7 @@
-import type { LearnerGraph, LearnerQualificationWithDetails, OfficerRow, OneFileSettings, OrganisationRow, ReviewRow } from '../pics/types.js';
+import type { LearnerGraph, LearnerQualificationWithDetails, OfficerRow, OrganisationRow, ReviewRow } from '../pics/types.js';
+import type { OneFileSettings } from '../domain/settings.js';
 import type { OneFileLearningAim, OneFilePlacement, OneFileReview, OneFileReviewSummary, OneFileUser } from '../onefile/types.js';
-import { fromOneFileDate, toOneFileDate, utcToUkLocal } from './dates.js';
+import { fromOneFileDate, toOneFileDate, utcToUkLocal } from '../domain/dates.js';
 import { reviewUpload, selectReviewsForFirstSync, selectReviewsForUpload, type ReviewUpload } from './review-selection.js';
 import { planReviewAdoptions, type ReviewAdoption } from './review-match.js';
 import { isReviewComplete } from './review-reads.js';

@@ -1,5 +1,5 @@
 import { badRequest } from './errors.js';
-import { mulberry32, normalFrom, type Random } from './prng.js';
+import { mulberry32, normalFrom, type Random } from '../util/prng.js';
 
 export type Latency =
   | { kind: 'none' }

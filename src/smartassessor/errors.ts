@@ -1,10 +1,10 @@
-import { UnrecoverableError } from 'bullmq';
+import { PermanentError, TransientError } from '../domain/errors.js';
 
 /*
  * Every failure of a Smart Assessor call. Each names the operation only: never the URL's query, the SOAP
  * envelope (whose header carries the ApiKey) or the library's own error, whose request config holds both.
- * Permanent kinds extend BullMQ's UnrecoverableError, so the one job error policy (src/jobs/error-policy.ts)
- * fails them at once without naming each ePortfolio's errors; transient ones are plain errors it retries.
+ * Permanent kinds are PermanentErrors, so the one job error policy (src/jobs/error-policy.ts) fails them at
+ * once without naming each ePortfolio's errors; transient ones are TransientErrors it retries.
  */
 
 const MAX_TEXT = 300;
@@ -18,7 +18,7 @@ export interface SmartAssessorErrorInfo {
 }
 
 /** Network failure, timeout, 5xx or a Receiver fault: the same call may work later. */
-export class SmartAssessorTransientError extends Error implements SmartAssessorErrorInfo {
+export class SmartAssessorTransientError extends TransientError implements SmartAssessorErrorInfo {
   override name = 'SmartAssessorTransientError';
   readonly code = 'SA_TRANSIENT';
   constructor(readonly operation: string, detail: string) {
@@ -27,7 +27,7 @@ export class SmartAssessorTransientError extends Error implements SmartAssessorE
 }
 
 /** The ApiKey was refused (or is read-only for a write). */
-export class SmartAssessorAuthError extends UnrecoverableError implements SmartAssessorErrorInfo {
+export class SmartAssessorAuthError extends PermanentError implements SmartAssessorErrorInfo {
   override name = 'SmartAssessorAuthError';
   readonly code = 'SA_AUTH';
   constructor(readonly operation: string, detail: string) {
@@ -36,7 +36,7 @@ export class SmartAssessorAuthError extends UnrecoverableError implements SmartA
 }
 
 /** A Sender fault: Smart Assessor refused what we sent, with its reason. Sending it again cannot help. */
-export class SmartAssessorRefusedError extends UnrecoverableError implements SmartAssessorErrorInfo {
+export class SmartAssessorRefusedError extends PermanentError implements SmartAssessorErrorInfo {
   override name = 'SmartAssessorRefusedError';
   readonly code = 'SA_REFUSED';
   readonly reason: string;
@@ -47,7 +47,7 @@ export class SmartAssessorRefusedError extends UnrecoverableError implements Sma
 }
 
 /** An answer that does not match the contract (validated at the edge, naming the operation and field). */
-export class SmartAssessorBadResponseError extends UnrecoverableError implements SmartAssessorErrorInfo {
+export class SmartAssessorBadResponseError extends PermanentError implements SmartAssessorErrorInfo {
   override name = 'SmartAssessorBadResponseError';
   readonly code = 'SA_BAD_RESPONSE';
   constructor(readonly operation: string, detail: string) {
@@ -56,7 +56,7 @@ export class SmartAssessorBadResponseError extends UnrecoverableError implements
 }
 
 /** The PICS settings cannot reach Smart Assessor (no URL, no client key, a URL that is not http(s)). */
-export class SmartAssessorConfigError extends UnrecoverableError implements SmartAssessorErrorInfo {
+export class SmartAssessorConfigError extends PermanentError implements SmartAssessorErrorInfo {
   override name = 'SmartAssessorConfigError';
   readonly code = 'SA_CONFIG';
   readonly operation = 'settings';

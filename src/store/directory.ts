@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
-import type { DirectoryEntry } from '../eportfolio/types.js';
+import type { DirectoryEntry } from '../domain/directory.js';
 
 // The ePortfolio's assessors and employers in the worker's schema (A1), for PICSWeb's Look Up … ID picker.
 // Each refresh replaces one provider's rows: what the ePortfolio no longer lists is removed, so the picker

@@ -1,7 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
-import { normaliseCode, extractStandardCode, type QualificationMatch } from '../rules/qualification-codes.js';
-import type { OneFileStandard } from '../onefile/types.js';
+import type { QualificationMatch, StandardCode } from '../rules/qualification-codes.js';
+
+/** A standard seen in a refresh, with the code the rules read from it. */
+export interface SeenStandard extends StandardCode {
+  id: number;
+  title: string;
+}
 
 // Qualification links (Q1–Q3) in the worker's schema. A standard or link that disappears is marked gone,
 // never deleted, so PICSWeb can show what changed and enrol never uses a stale link.
@@ -26,17 +31,16 @@ export interface LinkRefreshCounts {
 
 /** Saves the standards seen and the matches in one transaction; returns what changed. */
 export async function saveLinkRefresh(
-  db: Kysely<DB>, refreshId: number, organisationId: number, standards: OneFileStandard[], matches: QualificationMatch[],
+  db: Kysely<DB>, refreshId: number, organisationId: number, standards: SeenStandard[], matches: QualificationMatch[],
 ): Promise<{ linksAdded: number; linksGone: number }> {
   return db.transaction().execute(async (trx) => {
     const now = new Date();
     if (standards.length > 0) {
       await trx
         .insertInto('eportfolio_sync.standard')
-        .values(standards.map((s) => {
-          const code = extractStandardCode(s.title, s.code);
-          return { organisation_id: organisationId, standard_id: s.id, title: s.title, code, normalised_code: normaliseCode(code), last_seen_at: now };
-        }))
+        .values(standards.map((s) => ({
+          organisation_id: organisationId, standard_id: s.id, title: s.title, code: s.code, normalised_code: s.normalisedCode, last_seen_at: now,
+        })))
         .onConflict((oc) => oc.columns(['organisation_id', 'standard_id']).doUpdateSet((eb) => ({
           title: eb.ref('excluded.title'), code: eb.ref('excluded.code'), normalised_code: eb.ref('excluded.normalised_code'),
           last_seen_at: now, gone_at: null,

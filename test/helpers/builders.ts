@@ -1,4 +1,5 @@
-import type { LearnerGraph, LearnerQualificationWithDetails, OfficerRow, OneFileSettings, PlacementWithOrganisation, ReviewRow } from '../../src/pics/types.js';
+import type { LearnerGraph, LearnerQualificationWithDetails, OfficerRow, PlacementWithOrganisation, ReviewRow } from '../../src/pics/types.js';
+import type { OneFileSettings } from '../../src/domain/settings.js';
 
 // Plain-object builders for the pure rules' tests: a valid learner by default, changed per test.
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/types.js';
-import { toOneFileDate, ukLocalToUtc } from '../../src/rules/dates.js';
+import { toOneFileDate, ukLocalToUtc } from '../../src/domain/dates.js';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
 
 const blank = (v: unknown) => (v === null || v === undefined || (typeof v === 'string' && v.trim() === '') ? null : v);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'bullmq';
 import { sql } from 'kysely';
 import { listLearnersInSyncScope } from '../../src/pics/index.js';
-import { ukToday } from '../../src/rules/dates.js';
+import { ukToday } from '../../src/domain/dates.js';
 import { QUEUE } from '../../src/queues/names.js';
 import { JOB_NAME } from '../../src/queues/job-options.js';
 import { readRun } from '../../src/store/runs.js';

@@ -5,7 +5,7 @@ import { listLearnersInSyncScope } from '../../src/pics/index.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
 import { jobIds } from '../../src/queues/job-options.js';
 import { QUEUE } from '../../src/queues/names.js';
-import { ukToday } from '../../src/rules/dates.js';
+import { ukToday } from '../../src/domain/dates.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { readRun } from '../../src/store/runs.js';
 import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js';

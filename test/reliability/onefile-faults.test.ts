@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'bullmq';
 import { listLearnersInSyncScope } from '../../src/pics/index.js';
 import { QUEUE } from '../../src/queues/names.js';
-import { ukToday } from '../../src/rules/dates.js';
+import { ukToday } from '../../src/domain/dates.js';
 import { readRun } from '../../src/store/runs.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { allJobs, disagreements, duplicatesIn, enrolableLearners, getJson, metric, preEnrol, sleep, trace, waitForJobs } from './support.js';

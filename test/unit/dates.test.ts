@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { addHours, fromOneFileDate, toOneFileDate, ukLocalToUtc, ukToday, utcToUkLocal } from '../../src/rules/dates.js';
+import { addHours, fromOneFileDate, toOneFileDate, ukLocalToUtc, ukToday, utcToUkLocal } from '../../src/domain/dates.js';
 
 describe('dates between PICS (UK calendar) and OneFile (UTC)', () => {
   it('sends calendar dates as UTC midnight', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseDailyRunJobData, parseReasonOnlyJobData, parseRefreshLinksJobData } from '../../src/jobs/payloads.js';
+import { parseDailyRunJobData, parseReasonOnlyJobData, parseRefreshLinksJobData } from '../../src/queues/payloads.js';
 
 // Job data is validated when a job starts: a malformed payload fails at once, naming the field.
 describe('job payloads', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   currentPlacement, employerRecord, learnerRecord, planSmartAssessorEnrol, type SaEnrolDecision, type SaEnrolPlan,
 } from '../../src/eportfolio/smartassessor/plan.js';
-import type { SmartAssessorSettings } from '../../src/pics/types.js';
+import type { SmartAssessorSettings } from '../../src/domain/settings.js';
 import { employerToWire, learnerToWire } from '../../src/smartassessor/wire.js';
 import { graph, learnerQualification, officer, placement } from '../helpers/builders.js';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { Logger } from '../../logging/logger.js';
 import type { OneFileClient } from '../../onefile/client.js';
-import type { OneFileSettings } from '../../pics/index.js';
+import type { OneFileSettings } from '../../domain/settings.js';
 
 /** What every OneFile job step works with: the database, the job's client, the settings read at job time. */
 export interface OneFileCtx {

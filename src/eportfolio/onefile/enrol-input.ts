@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
-import { loadLearnerGraph, type LearnerGraph, type OneFileSettings } from '../../pics/index.js';
-import { ukToday } from '../../rules/dates.js';
+import { loadLearnerGraph, type LearnerGraph } from '../../pics/index.js';
+import type { OneFileSettings } from '../../domain/settings.js';
+import { ukToday } from '../../domain/dates.js';
 import { planEnrol, type EnrolChoices, type EnrolDecision } from '../../rules/enrol-plan.js';
 import { readEnrolSteps } from '../../store/enrol.js';
 import { readLinks } from '../../store/links.js';

@@ -6,7 +6,7 @@ import type { OneFileClient } from '../../onefile/client.js';
 import type { OneFileStandard } from '../../onefile/types.js';
 import { listQualifications } from '../../pics/index.js';
 import { linksFreshness, linksNote, type LinksFreshness } from '../../rules/links-age.js';
-import { matchQualifications } from '../../rules/qualification-codes.js';
+import { matchQualifications, standardCode } from '../../rules/qualification-codes.js';
 import { finishLinkRefresh, lastCompletedLinkRefresh, saveLinkRefresh, startLinkRefresh, type LinkRefreshCounts } from '../../store/links.js';
 
 /*
@@ -43,7 +43,8 @@ async function refreshLinks(ctx: LinksCtx, organisationId: number, jobId: string
     for await (const page of client.searchStandards(organisationId)) standards.push(...page);
     const qualifications = await listQualifications(db);
     const matches = matchQualifications(qualifications.map((q) => ({ id: q.id, vqReference: q.vq_reference })), standards);
-    const { linksAdded, linksGone } = await saveLinkRefresh(db, refreshId, organisationId, standards, matches);
+    const seen = standards.map((s) => ({ id: s.id, title: s.title, ...standardCode(s) }));
+    const { linksAdded, linksGone } = await saveLinkRefresh(db, refreshId, organisationId, seen, matches);
     const linked = matches.filter((m) => m.standardIds.length > 0).length;
     const summary: LinkRefreshSummary = {
       refreshId, organisationId, standardsSeen: standards.length, qualificationsLinked: linked,

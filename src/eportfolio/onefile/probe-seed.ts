@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { customerKeyFromToken } from '../../limiter/customer-key.js';
-import type { OneFileSettings } from '../../pics/index.js';
+import type { OneFileSettings } from '../../domain/settings.js';
 import { latestProbeReport } from '../../store/probe-reports.js';
 import { seedAimSearchShape } from './aim-search-shape.js';
 

@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
-import { loadLearnerGraph, type SmartAssessorSettings } from '../../pics/index.js';
-import { ukToday } from '../../rules/dates.js';
+import { loadLearnerGraph } from '../../pics/index.js';
+import type { SmartAssessorSettings } from '../../domain/settings.js';
+import { ukToday } from '../../domain/dates.js';
 import { SmartAssessorConfigError } from '../../smartassessor/errors.js';
 import { soapSmartAssessorClientFactory } from '../../smartassessor/soap-client.js';
 import type { SmartAssessorClientFactory, SmartAssessorConnection } from '../../smartassessor/types.js';
 import { readEnrolSteps } from '../../store/enrol.js';
 import { EnrolInvalidError } from '../errors.js';
-import type { DirectoryEntry, EPortfolio, EnrolContext, EnrolOutcome } from '../types.js';
+import type { DirectoryEntry } from '../../domain/directory.js';
+import type { EPortfolio, EnrolContext, EnrolOutcome } from '../types.js';
 import { STEP, executeSmartAssessorEnrol } from './enrol.js';
 import { planSmartAssessorEnrol, type SaEnrolDecision } from './plan.js';
 

@@ -1,6 +1,7 @@
-import type { LearnerGraph, LearnerRow, OrganisationRow, SmartAssessorSettings } from '../../pics/types.js';
+import type { LearnerGraph, LearnerRow, OrganisationRow } from '../../pics/types.js';
+import type { SmartAssessorSettings } from '../../domain/settings.js';
 import { birthDateProblem } from '../../rules/birth-date.js';
-import { isCalendarDate } from '../../rules/dates.js';
+import { isCalendarDate } from '../../domain/dates.js';
 import { emailAddressProblem } from '../../rules/email-address.js';
 import { niNumberProblem } from '../../rules/ni-number.js';
 import type { EnrolProblem, NotLinkedQualification } from '../../rules/enrol-plan.js';

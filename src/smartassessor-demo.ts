@@ -1,14 +1,14 @@
 import type { Queue } from 'bullmq';
-import { loadConfig } from '../config/load.js';
-import { startDaemon } from '../daemon.js';
-import { createDb } from '../db/connect.js';
-import { createLogger } from '../logging/logger.js';
-import { enqueueDirectoryRefresh, linkOfficerToDirectoryEntry, readDirectory } from '../producer/directory.js';
-import { createProducer } from '../producer/index.js';
-import { QUEUE } from '../queues/names.js';
-import { startSimulator } from '../simulator/index.js';
-import { seedDemoPics } from './seed-pics.js';
-import { DEMO_SA_ASSESSORS, useSmartAssessorInDemo } from './smartassessor.js';
+import { loadConfig } from './config/load.js';
+import { startDaemon } from './daemon.js';
+import { createDb } from './db/connect.js';
+import { createLogger } from './logging/logger.js';
+import { enqueueDirectoryRefresh, linkOfficerToDirectoryEntry, readDirectory } from './producer/directory.js';
+import { createProducer } from './producer/index.js';
+import { QUEUE } from './queues/names.js';
+import { startSimulator } from './simulator/index.js';
+import { seedDemoPics } from './demo/seed-pics.js';
+import { DEMO_SA_ASSESSORS, useSmartAssessorInDemo } from './demo/smartassessor.js';
 
 /*
  * The Smart Assessor flow on the demo data, for scripts/smartassessor-demo.sh: the demo provider switched to

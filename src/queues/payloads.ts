@@ -1,5 +1,6 @@
-// Job payloads carry ids only — never the customer token, never personal data (SPEC). Each is validated
-// when the job starts, so a malformed job fails at once with a message naming the field.
+// The data of every job, as the producer puts it on a queue and the worker reads it back: ids only — never the
+// customer token, never personal data (SPEC). Each is validated when the job starts, so a malformed job fails
+// at once with a message naming the field.
 
 export class InvalidJobDataError extends Error {
   override name = 'InvalidJobDataError';
@@ -114,4 +115,28 @@ export function parseDailyRunJobData(raw: unknown): DailyRunJobData {
     ...(data.step ? { step: data.step as DailyRunJobData['step'] } : {}), ...(runId ? { runId } : {}),
     ...(data.runKey ? { runKey: data.runKey as string } : {}), ...(afterId ? { afterId } : {}),
   };
+}
+
+export interface ConnectionTestJobData {
+  reason?: 'user' | 'cli';
+}
+
+export function parseConnectionTestJobData(raw: unknown): ConnectionTestJobData {
+  return parseReasonOnlyJobData(raw, ['user', 'cli'] as const);
+}
+
+export interface RefreshDirectoryJobData {
+  reason?: 'user' | 'cli' | 'startup';
+}
+
+export function parseRefreshDirectoryJobData(raw: unknown): RefreshDirectoryJobData {
+  return parseReasonOnlyJobData(raw, ['user', 'cli', 'startup'] as const);
+}
+
+export interface PruneRetentionJobData {
+  reason?: 'schedule' | 'cli';
+}
+
+export function parsePruneRetentionJobData(raw: unknown): PruneRetentionJobData {
+  return parseReasonOnlyJobData(raw, ['schedule', 'cli'] as const);
 }
