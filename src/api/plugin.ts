@@ -43,6 +43,10 @@ export function apiPlugin(options: { context: Omit<ApiContext, 'config' | 'logge
     await app.register(async (scope) => {
       // Body strict (no type coercion, unknown fields refused); path and query converted from their strings.
       scope.setValidatorCompiler(TypeBoxValidatorCompiler);
+      // A button's POST may come with no body at all: read as {} so its schema (no fields) still refuses extras.
+      scope.addHook('preValidation', async (request) => {
+        if (request.body === undefined && request.method !== 'GET') request.body = {};
+      });
       scope.addHook('onRoute', (route) => {
         route.bodyLimit ??= options.config.api.bodyLimitBytes;
       });
