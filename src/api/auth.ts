@@ -65,10 +65,12 @@ export async function installAuth(scope: FastifyInstance, options: AuthOptions):
     ),
     onExceeded: (request) => options.logger.warn({ ip: request.ip, maxFailedAuth: options.maxFailedAuth }, 'API requests without a valid key from this address refused for the rest of the window'),
   });
-  scope.addHook('onRequest', async (request, reply) => {
-    if (isPublic(request)) return;
+  // preParsing: after the rate limiter's onRequest hook (route-level, so it would run after an instance-level
+  // onRequest), before any body is read.
+  scope.addHook('preParsing', async (request, reply, payload) => {
+    if (isPublic(request)) return payload;
     const result = verdict(request, matches);
-    if (result === 'ok') return;
+    if (result === 'ok') return payload;
     // The address and the reason, never the header: a key in the wrong place is still a key.
     options.logger.warn({ ip: request.ip, method: request.method, route: request.routeOptions.url ?? null, reason: result }, 'API request refused: no valid API key');
     void reply.header('www-authenticate', 'Bearer realm="pics-onefile-worker"');

@@ -38,11 +38,9 @@ export function validationErrors(context: string | undefined, issues: Validation
       out.push({ field: fieldPath(part, issue.instancePath), message: issue.message ?? `breaks the ${issue.keyword} rule` });
     }
   }
+  // One entry per field: a value can break several rules of one schema (minLength and pattern, each branch of a union).
   const seen = new Set<string>();
-  return out.filter((e) => {
-    const key = `${e.field}|${e.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+  return out.filter((e) => (seen.has(e.field) ? false : (seen.add(e.field), true)));
 }
 
 function send(reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}) {

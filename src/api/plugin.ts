@@ -1,5 +1,4 @@
 import swagger from '@fastify/swagger';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../config/load.js';
@@ -8,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import { installAuth } from './auth.js';
 import type { ApiContext } from './context.js';
 import { installProblemHandlers } from './error-handler.js';
+import { problemResponses } from './problems.js';
 import { connectionTestRoutes } from './routes/connection-test.js';
 import { dailySyncRoutes } from './routes/daily-sync.js';
 import { directoryRoutes } from './routes/directory.js';
@@ -16,7 +16,8 @@ import { jobRoutes } from './routes/jobs.js';
 import { learnerRoutes } from './routes/learners.js';
 import { qualificationLinkRoutes } from './routes/qualification-links.js';
 import { statusRoutes } from './routes/status.js';
-import { API_PREFIX } from './schemas.js';
+import { API_PREFIX, NoQuery } from './schemas.js';
+import { apiValidatorCompiler } from './validator.js';
 
 /*
  * PICSWeb's HTTP API, under /api/v1 of the daemon's server, in its own encapsulated scope: its auth hook,
@@ -42,13 +43,15 @@ export function apiPlugin(options: { context: Omit<ApiContext, 'config' | 'logge
   return async (app: FastifyInstance) => {
     await app.register(async (scope) => {
       // Body strict (no type coercion, unknown fields refused); path and query converted from their strings.
-      scope.setValidatorCompiler(TypeBoxValidatorCompiler);
+      scope.setValidatorCompiler(apiValidatorCompiler);
       // A button's POST may come with no body at all: read as {} so its schema (no fields) still refuses extras.
       scope.addHook('preValidation', async (request) => {
         if (request.body === undefined && request.method !== 'GET') request.body = {};
       });
       scope.addHook('onRoute', (route) => {
         route.bodyLimit ??= options.config.api.bodyLimitBytes;
+        // A route that takes no query parameters refuses unknown ones too, as bodies refuse unknown fields.
+        if (route.schema && !route.schema.querystring) route.schema.querystring = NoQuery;
       });
       await scope.register(swagger, {
         openapi: {
@@ -82,7 +85,7 @@ export function apiPlugin(options: { context: Omit<ApiContext, 'config' | 'logge
         config: { public: true },
         schema: {
           summary: 'This document (no key needed)', tags: ['status'], security: [],
-          response: { 200: Type.Object({}, { additionalProperties: true, description: 'The OpenAPI 3.1 document' }) },
+          response: { 200: Type.Object({}, { additionalProperties: true, description: 'The OpenAPI 3.1 document' }), ...problemResponses(400) },
         },
       }, async () => scope.swagger());
 

@@ -15,7 +15,7 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 export const DateTime = (description?: string) => Type.String({ format: 'date-time', ...(description ? { description } : {}) });
 export const NullableDateTime = (description?: string) => Nullable(DateTime(description));
 
-export const QueueNameSchema = Type.Union([Type.Literal(QUEUE.enrol), Type.Literal(QUEUE.refreshLinks), Type.Literal(QUEUE.dailySync)], { description: 'A BullMQ queue of the worker.' });
+export const QueueNameSchema = Type.Enum([QUEUE.enrol, QUEUE.refreshLinks, QUEUE.dailySync], { description: 'A BullMQ queue of the worker.' });
 
 export const JobRef = Type.Object({
   queue: QueueNameSchema,
@@ -55,3 +55,6 @@ export async function currentJob(queues: Queues, queue: QueueName, id: string): 
   const job = await queues[queue].getJob(id);
   return job ? { queue, id, state: await job.getState(), href: jobHref(queue, id) } : null;
 }
+
+/** The query of a route that takes none. */
+export const NoQuery = Type.Object({}, { additionalProperties: false });

@@ -30,7 +30,7 @@ export function connectionTestRoutes(app: FastifyInstance, ctx: ApiContext): voi
   api.get('/connection-test', {
     schema: {
       summary: 'The last Connection Test result (and its job while one is queued or running)',
-      tags: ['connection-test'], response: { 200: ResultResponse, ...problemResponses(401, 409, 429) },
+      tags: ['connection-test'], response: { 200: ResultResponse, ...problemResponses(400, 401, 409, 429) },
     },
   }, async () => {
     const [settings, job] = await Promise.all([readOneFileSettings(ctx.db), currentJob(ctx.producer.queues, QUEUE.refreshLinks, jobIds.connectionTest())]);

@@ -51,7 +51,7 @@ export function qualificationLinkRoutes(app: FastifyInstance, ctx: ApiContext): 
   api.get('/qualification-links', {
     schema: {
       summary: 'For each PICS qualification: available in OneFile, through which standards and pathways; and the last refresh',
-      tags: ['qualification-links'], response: { 200: LinksResponse, ...problemResponses(401, 429) },
+      tags: ['qualification-links'], response: { 200: LinksResponse, ...problemResponses(400, 401, 429) },
     },
   }, async () => {
     const [view, last, job] = await Promise.all([

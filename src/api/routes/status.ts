@@ -47,7 +47,7 @@ export function statusRoutes(app: FastifyInstance, ctx: ApiContext): void {
     schema: {
       summary: 'Integration Status of the OneFile Summary page',
       description: 'Every item the Summary page lists, and every stored setting whose value is invalid, named.',
-      tags: ['status'], response: { 200: IntegrationStatusSchema, ...problemResponses(401, 429) },
+      tags: ['status'], response: { 200: IntegrationStatusSchema, ...problemResponses(400, 401, 429) },
     },
   }, async (): Promise<StatusBody> => {
     const status = await readIntegrationStatus(ctx.db);
