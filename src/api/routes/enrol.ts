@@ -4,11 +4,12 @@ import { Type, type Static } from 'typebox';
 import { scrubText } from '../../http/dashboard-redaction.js';
 import { findLearnerById } from '../../pics/index.js';
 import { previewEnrol, type EnrolPreviewView } from '../../producer/preview.js';
+import { jobIds } from '../../queues/job-options.js';
 import { QUEUE } from '../../queues/names.js';
 import type { EnrolChoices } from '../../rules/enrol-plan.js';
 import type { ApiContext } from '../context.js';
 import { ApiProblem, FieldError, problemResponses } from '../problems.js';
-import { Accepted, accepted, iso, jobHref, Nullable, NullableDateTime, RowId, DateTime } from '../schemas.js';
+import { Accepted, accepted, currentJob, iso, jobHref, Nullable, NullableDateTime, RowId, DateTime } from '../schemas.js';
 
 /*
  * Create in OneFile (E1–E8). The enrol runs the preview first, at the click: a learner PICS users must fix
@@ -58,7 +59,7 @@ const PreviewResponse = Type.Object({
 
 const EnrolAccepted = Type.Object({
   ...Accepted.properties,
-  notLinked: Type.Array(NotLinked),
+  notLinked: Type.Array(NotLinked, { description: 'Reported by the click that queued the job; empty on a repeat (queued: false).' }),
 }, { additionalProperties: false });
 
 const EnrolStatusResponse = Type.Object({
@@ -146,6 +147,12 @@ export function enrolRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const { learnerId } = request.params;
     await existingLearner(ctx, learnerId);
     const choices = toChoices(request.body);
+    // A repeat while the learner's enrol job still waits or runs is that job: no second preview (the job uses
+    // the first click's choices), and the enrol's recorded state is left as the job has it.
+    const current = await currentJob(ctx.producer.queues, QUEUE.enrol, jobIds.enrol(learnerId));
+    if (current && current.state !== 'completed' && current.state !== 'failed' && current.state !== 'unknown') {
+      return reply.code(202).send({ queued: false, job: current, notLinked: [] });
+    }
     const view = await preview(learnerId, choices);
     const d = view.decision;
     if (d === null) throw new ApiProblem(409, 'integration-disabled', 'no ePortfolio integration is enabled in PICS: enable OneFile (or Smart Assessor) in its Settings');
