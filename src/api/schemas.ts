@@ -27,7 +27,7 @@ export const JobRef = Type.Object({
 export const Accepted = Type.Object({
   queued: Type.Boolean({ description: 'false: the same job was already waiting or running, so nothing new was queued (the click was a repeat).' }),
   job: JobRef,
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'Accepted: the job doing the work (queued: false when the same job was already waiting or running)' });
 
 export type AcceptedBody = Static<typeof Accepted>;
 

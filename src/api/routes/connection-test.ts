@@ -15,7 +15,7 @@ const ResultResponse = Type.Object({
   version: Nullable(Type.String({ description: 'The OneFile API version reached, e.g. v2.1.' })),
   testedAt: NullableDateTime(),
   job: Nullable(JobRef),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'The last result' });
 
 export function connectionTestRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();

@@ -35,7 +35,7 @@ const RunDetail = Type.Object({
   failed: Type.Array(Type.Object({
     learnerId: Type.Integer(), at: NullableDateTime(), error: Nullable(Type.String({ description: 'Personal values masked.' })),
   }, { additionalProperties: false }), { description: 'The first 100 learners that failed.' }),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'The run' });
 
 const RunsQuery = Type.Object({
   ...PageQuery('A run id: the page starts below it (the `next` of the previous page).').properties,
@@ -68,7 +68,7 @@ export function dailySyncRoutes(app: FastifyInstance, ctx: ApiContext): void {
     schema: {
       summary: 'Sync runs, newest first, paged', tags: ['daily-sync'], querystring: RunsQuery,
       response: {
-        200: Type.Object({ items: Type.Array(Run), next: Nullable(Type.String({ description: 'The `before` of the next page; null on the last.' })) }, { additionalProperties: false }),
+        200: Type.Object({ items: Type.Array(Run), next: Nullable(Type.String({ description: 'The `before` of the next page; null on the last.' })) }, { additionalProperties: false, description: 'A page of runs' }),
         ...problemResponses(400, 401, 429),
       },
     },

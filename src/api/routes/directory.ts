@@ -28,7 +28,7 @@ const DirectoryResponse = Type.Object({
       { description: 'The PICS officers or organisations already holding this id.' }),
   }, { additionalProperties: false })),
   job: Nullable(JobRef),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'The look-up list' });
 
 const LinkBody = Type.Object({
   externalId: Type.String({ minLength: 1, maxLength: 50, pattern: '\\S', description: 'An id from GET /directory/{kind}.' }),
@@ -37,7 +37,7 @@ const LinkBody = Type.Object({
 const LinkResponse = Type.Object({
   provider: Provider, id: Type.Integer({ description: 'The PICS officer or organisation id.' }), externalId: Type.String(),
   previous: Nullable(Type.String({ description: 'What the field held before.' })),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'Saved' });
 
 export function directoryRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();

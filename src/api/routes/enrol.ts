@@ -55,12 +55,12 @@ const PreviewResponse = Type.Object({
   plan: Nullable(Type.Object({}, { additionalProperties: true, description: "What would be sent, in order, in the ePortfolio's own terms (learner, employer, classroom, officers, learning aims, reviews)." })),
   notLinked: Type.Array(NotLinked),
   links: LinksState,
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'The preview: ready, invalid (every problem) or refused' });
 
 const EnrolAccepted = Type.Object({
   ...Accepted.properties,
   notLinked: Type.Array(NotLinked, { description: 'Reported by the click that queued the job; empty on a repeat (queued: false).' }),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'Accepted: the enrol job (queued: false when the same job was already waiting or running)' });
 
 const EnrolStatusResponse = Type.Object({
   learnerId: Type.Integer(),
@@ -74,7 +74,7 @@ const EnrolStatusResponse = Type.Object({
   notLinked: Type.Array(NotLinked),
   stepsDone: Type.Array(Type.String(), { description: 'E7: the steps done so far, in order (learner, employer, classroom, aim:…, review:…).' }),
   requestedAt: DateTime(), startedAt: NullableDateTime(), finishedAt: NullableDateTime(),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: "The learner's enrol" });
 
 type Choices = Static<typeof EnrolChoicesBody>;
 
@@ -145,7 +145,6 @@ export function enrolRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   }, async (request, reply) => {
     const { learnerId } = request.params;
-    await existingLearner(ctx, learnerId);
     const choices = toChoices(request.body);
     // A repeat while the learner's enrol job still waits or runs is that job: no second preview (the job uses
     // the first click's choices), and the enrol's recorded state is left as the job has it.
@@ -153,6 +152,7 @@ export function enrolRoutes(app: FastifyInstance, ctx: ApiContext): void {
     if (current && current.state !== 'completed' && current.state !== 'failed' && current.state !== 'unknown') {
       return reply.code(202).send({ queued: false, job: current, notLinked: [] });
     }
+    await existingLearner(ctx, learnerId);
     const view = await preview(learnerId, choices);
     const d = view.decision;
     if (d === null) throw new ApiProblem(409, 'integration-disabled', 'no ePortfolio integration is enabled in PICS: enable OneFile (or Smart Assessor) in its Settings');

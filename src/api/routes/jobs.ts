@@ -22,7 +22,7 @@ const JobResponse = Type.Object({
   createdAt: NullableDateTime(), startedAt: NullableDateTime(), finishedAt: NullableDateTime(),
   result: Type.Unknown({ description: 'A completed job\'s outcome: counts, flags, dates and outcome words (free text is hidden).' }),
   failedReason: Nullable(Type.String({ description: 'Why the job failed (personal values masked).' })),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: "The job's state and outcome" });
 
 const at = (ms: number | undefined | null) => (ms ? new Date(ms).toISOString() : null);
 

@@ -28,7 +28,7 @@ const AuditLine = Type.Object({
 const HistoryPage = Type.Object({
   items: Type.Array(AuditLine, { description: 'Newest first.' }),
   next: Nullable(Type.String({ description: 'The `before` of the next page; null on the last.' })),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'A page of audit lines' });
 
 export function learnerRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();

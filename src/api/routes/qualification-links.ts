@@ -36,7 +36,7 @@ const LinksResponse = Type.Object({
   }, { additionalProperties: false, description: 'The last refresh, whatever its outcome: when it ran and what it found.' })),
   lastCompletedAt: NullableDateTime('When the links shown were read from OneFile.'),
   job: Nullable(JobRef),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'Every PICS qualification and the last refresh' });
 
 export function qualificationLinkRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();

@@ -38,7 +38,7 @@ export const IntegrationStatusSchema = Type.Object({
     setting: Type.String({ description: 'The PICS table and column, e.g. pics.onefile_settings.visit_type.' }),
     message: Type.String(),
   }, { additionalProperties: false }), { description: 'Every stored setting a user must fix in PICS, named; empty when all are valid.' }),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'The Integration Status items' });
 
 type StatusBody = Static<typeof IntegrationStatusSchema>;
 
