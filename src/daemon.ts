@@ -1,4 +1,5 @@
 import { Worker } from 'bullmq';
+import { apiPlugin } from './api/plugin.js';
 import type { Config } from './config/load.js';
 import { createDb } from './db/connect.js';
 import { checkPostgres, checkRedis, createDeps, type Deps } from './deps.js';
@@ -16,6 +17,7 @@ import type { OneFileClientFactory } from './onefile/factory.js';
 import { createOneFileClientFactory } from './onefile/factory.js';
 import { assertMaxmemoryPolicyAtStart, checkMaxmemoryPolicy } from './redis-policy.js';
 import { readOneFileSettings } from './pics/settings.js';
+import { createProducer } from './producer/index.js';
 import { startupTasks } from './startup.js';
 import { lastCompletedDailyRunAt } from './store/runs.js';
 
@@ -90,6 +92,9 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
     const [lastDailyRunCompletedAt, settings] = await Promise.all([lastCompletedDailyRunAt(readinessDb), readOneFileSettings(readinessDb)]);
     return { lastDailyRunCompletedAt, connectionOk: settings?.connectionOk ?? null, connectionCheckedAt: settings?.connectionCheckedAt ?? null };
   });
+  // PICSWeb's HTTP API: the producer over the daemon's own pool and queue handles (no connections of its own).
+  const producer = createProducer({ redisUrl: config.redis.url, prefix: config.redis.prefix, db: deps.db, queues: deps.queues });
+  const api = apiPlugin({ context: { db: deps.db, producer }, config, logger });
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
@@ -104,7 +109,7 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
       const stopped = workers.filter((w) => !w.isRunning() && !w.closing);
       return stopped.length ? `${stopped.length} worker(s) stopped running` : null;
     },
-    plugins: [metricsRoute(metrics.registry), ...(dashboard ? [dashboard] : [])],
+    plugins: [metricsRoute(metrics.registry), ...(dashboard ? [dashboard] : []), ...(api ? [api] : [])],
   });
   logger.info({ http: http.url, queues: definitions.map((d) => d.queue) }, 'daemon started');
   if (options.startupTasks !== false) {

@@ -24,6 +24,7 @@ export interface Config {
   probe: { maxCalls: number };
   schedule: { dailySyncCron: string; retentionCron: string };
   retention: { auditDays: number; syncLearnerDays: number; jobOutcomeDays: number; runDays: number; staleRunningHours: number };
+  api: { keys: string; maxFailedAuth: number; failedAuthWindowMs: number; bodyLimitBytes: number };
   dashboard: { username: string; password: string; readOnly: boolean; maxFailedLogins: number; failedLoginWindowMs: number };
 }
 

@@ -29,6 +29,23 @@ const cronPattern = (value: unknown) => {
   }
 };
 
+/** Shortest API key accepted: 32 characters, e.g. `openssl rand -hex 16` (shorter ones are guessable). */
+export const MIN_API_KEY_LENGTH = 32;
+
+/** The configured API keys: comma-separated, blanks dropped (several at once, so a key can be rotated). */
+export function parseApiKeys(value: string): string[] {
+  return [...new Set(value.split(',').map((k) => k.trim()).filter(Boolean))];
+}
+
+const apiKeyList = (value: unknown) => {
+  if (typeof value !== 'string') throw new Error('must be a comma-separated list of keys');
+  // Positions only, never the key itself: the message reaches the log and the terminal.
+  parseApiKeys(value).forEach((key, i) => {
+    if (key.length < MIN_API_KEY_LENGTH) throw new Error(`key ${i + 1} is ${key.length} characters; every API key must be at least ${MIN_API_KEY_LENGTH}`);
+    if (/\s/.test(key)) throw new Error(`key ${i + 1} contains white space; API keys are sent in an HTTP header`);
+  });
+};
+
 /**
  * Infrastructure only. Integration behaviour (S1–S11) lives in pics.onefile_settings and is read at job time,
  * so users can change it without a restart.
@@ -214,6 +231,22 @@ export const configSchema = {
     staleRunningHours: {
       doc: "A sync run still 'running' this many hours after it started, whose job is no longer live in its queue, is closed as failed (left running by a crash or a stopped integration).",
       format: positiveInt, default: 48, env: 'RETENTION_STALE_RUNNING_HOURS',
+    },
+  },
+  api: {
+    keys: {
+      doc: `Keys PICSWeb sends as "Authorization: Bearer <key>" to the HTTP API under /api/v1 (docs/api.md): comma-separated, each at least ${MIN_API_KEY_LENGTH} characters; several at once so a key can be rotated (add the new one, move PICSWeb over, remove the old one). Empty disables the API (health, readiness, metrics and the dashboard stay).`,
+      format: apiKeyList, default: '', env: 'API_KEYS', sensitive: true,
+    },
+    maxFailedAuth: {
+      doc: 'Requests without a valid API key one client address may make per api.failedAuthWindowMs; after that it gets 429 until the window ends (each refusal is logged, without the key).',
+      format: positiveInt, default: 20, env: 'API_MAX_FAILED_AUTH',
+    },
+    failedAuthWindowMs: {
+      doc: 'The window of api.maxFailedAuth.', format: positiveInt, default: 60_000, env: 'API_FAILED_AUTH_WINDOW_MS',
+    },
+    bodyLimitBytes: {
+      doc: 'Largest request body the API accepts (bytes); a larger one gets 413 before it is parsed.', format: positiveInt, default: 16_384, env: 'API_BODY_LIMIT_BYTES',
     },
   },
   dashboard: {

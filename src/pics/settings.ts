@@ -1,39 +1,47 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/types.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, PicsOnefileSettings } from '../db/types.js';
 import type { DemographicsMode, OneFileEnvironment, OneFileSettings, SmartAssessorSettings, VisitType } from '../domain/settings.js';
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-function oneOf<T extends string>(table: string, field: string, value: string | null, allowed: readonly T[], fallback: T): T {
+/** A stored setting a user must fix in PICS: which column, and the rule its value broke. */
+export interface SettingProblem {
+  setting: string;
+  message: string;
+}
+
+type Invalid = (problem: SettingProblem) => void;
+
+function oneOf<T extends string>(table: string, field: string, value: string | null, allowed: readonly T[], fallback: T, invalid: Invalid): T {
   if (value === null || value.trim() === '') return fallback;
   const normalised = value.trim().toLowerCase();
   if ((allowed as readonly string[]).includes(normalised)) return normalised as T;
-  throw new SettingsError(`${table}.${field} is "${value}"; expected one of ${allowed.join(', ')}`);
+  invalid({ setting: `${table}.${field}`, message: `${table}.${field} is "${value}"; expected one of ${allowed.join(', ')}` });
+  return fallback;
 }
 
 const MODES = ['none', 'push', 'pull'] as const satisfies readonly DemographicsMode[];
+const ONEFILE_SETTINGS = 'pics.onefile_settings';
 
-export async function readOneFileSettings(db: Kysely<DB>): Promise<OneFileSettings | null> {
-  const rows = await db.selectFrom('pics.onefile_settings').selectAll().limit(2).execute();
-  if (rows.length === 0) return null;
-  if (rows.length > 1) throw new SettingsError('pics.onefile_settings must hold exactly one row; it holds several');
-  const row = rows[0]!;
-  const t = 'pics.onefile_settings';
+type OneFileSettingsRow = Selectable<PicsOnefileSettings>;
+
+function parseOneFileSettings(row: OneFileSettingsRow, invalid: Invalid): OneFileSettings {
+  const t = ONEFILE_SETTINGS;
   return {
     integrationEnabled: row.integration_enabled === true,
     customerToken: row.customer_token?.trim() || null,
-    environment: oneOf<OneFileEnvironment>(t, 'environment', row.environment, ['live', 'beta', 'practice'], 'live'),
+    environment: oneOf<OneFileEnvironment>(t, 'environment', row.environment, ['live', 'beta', 'practice'], 'live', invalid),
     organisationId: row.organisation_id,
     multiCentre: row.multi_centre === true,
     classroomFromMainTag: row.classroom_from_main_tag === true,
     defaultClassroomName: row.default_classroom_name?.trim() || null,
-    learnerDemographicsMode: oneOf(t, 'learner_demographics_mode', row.learner_demographics_mode, MODES, 'none'),
-    officerDemographicsMode: oneOf(t, 'officer_demographics_mode', row.officer_demographics_mode, MODES, 'none'),
-    organisationDemographicsMode: oneOf(t, 'organisation_demographics_mode', row.organisation_demographics_mode, MODES, 'none'),
+    learnerDemographicsMode: oneOf(t, 'learner_demographics_mode', row.learner_demographics_mode, MODES, 'none', invalid),
+    officerDemographicsMode: oneOf(t, 'officer_demographics_mode', row.officer_demographics_mode, MODES, 'none', invalid),
+    organisationDemographicsMode: oneOf(t, 'organisation_demographics_mode', row.organisation_demographics_mode, MODES, 'none', invalid),
     uploadReviews: row.upload_reviews === true,
-    visitType: oneOf<VisitType>(t, 'visit_type', row.visit_type, ['not_specified', 'remote', 'face_to_face'], 'not_specified'),
+    visitType: oneOf<VisitType>(t, 'visit_type', row.visit_type, ['not_specified', 'remote', 'face_to_face'], 'not_specified', invalid),
     pushMainOfficerChanges: row.push_main_officer_changes === true,
     pushEmployerChanges: row.push_employer_changes === true,
     downloadReviews: row.download_reviews === true,
@@ -43,6 +51,37 @@ export async function readOneFileSettings(db: Kysely<DB>): Promise<OneFileSettin
     connectionVersion: row.connection_version,
     connectionCheckedAt: row.connection_checked_at,
   };
+}
+
+async function readOneFileSettingsRow(db: Kysely<DB>): Promise<OneFileSettingsRow | null> {
+  const rows = await db.selectFrom('pics.onefile_settings').selectAll().limit(2).execute();
+  if (rows.length === 0) return null;
+  if (rows.length > 1) throw new SettingsError('pics.onefile_settings must hold exactly one row; it holds several');
+  return rows[0]!;
+}
+
+export async function readOneFileSettings(db: Kysely<DB>): Promise<OneFileSettings | null> {
+  const row = await readOneFileSettingsRow(db);
+  return row && parseOneFileSettings(row, ({ message }) => {
+    throw new SettingsError(message);
+  });
+}
+
+/**
+ * The settings for a status page: every invalid stored value named (a job stops at the first), each read as
+ * its default meanwhile. Several rows is a problem of the table itself, reported the same way.
+ */
+export async function inspectOneFileSettings(db: Kysely<DB>): Promise<{ settings: OneFileSettings | null; problems: SettingProblem[] }> {
+  const problems: SettingProblem[] = [];
+  let row: OneFileSettingsRow | null;
+  try {
+    row = await readOneFileSettingsRow(db);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    problems.push({ setting: ONEFILE_SETTINGS, message: error.message });
+    row = (await db.selectFrom('pics.onefile_settings').selectAll().limit(1).executeTakeFirst()) ?? null;
+  }
+  return { settings: row && parseOneFileSettings(row, (p) => problems.push(p)), problems };
 }
 
 export async function readSmartAssessorSettings(db: Kysely<DB>): Promise<SmartAssessorSettings | null> {

@@ -19,7 +19,12 @@ import { findDirectoryEntry, lastDirectoryRefresh, readDirectoryEntries, type Di
 
 export class DirectoryError extends Error {
   override name = 'DirectoryError';
-  constructor(message: string, readonly code: 'no-integration' | 'unknown-officer' | 'unknown-organisation' | 'unknown-entry' | 'already-linked' | 'invalid-request') {
+  constructor(
+    message: string,
+    readonly code: 'no-integration' | 'unknown-officer' | 'unknown-organisation' | 'unknown-entry' | 'already-linked' | 'invalid-request',
+    /** already-linked: the record holding the id (its id and ident, no name), for callers that must not show names. */
+    readonly holder?: { kind: 'officer' | 'organisation'; id: number; ident: string | null },
+  ) {
     super(message);
   }
 }
@@ -84,9 +89,11 @@ async function chosenEntry(db: Kysely<DB>, kind: DirectoryKind, rawId: string) {
   return { provider: active.provider, externalId, entry };
 }
 
-function notTakenBy(holders: LinkHolder[], selfId: number, what: string, externalId: string): void {
+function notTakenBy(holders: LinkHolder[], selfId: number, what: string, externalId: string, kind: 'officer' | 'organisation'): void {
   const other = holders.find((h) => h.id !== selfId);
-  if (other) throw new DirectoryError(`${externalId} is already the ${what} of ${other.ident ?? `#${other.id}`} (${other.name}): unlink it there first`, 'already-linked');
+  if (other) {
+    throw new DirectoryError(`${externalId} is already the ${what} of ${other.ident ?? `#${other.id}`} (${other.name}): unlink it there first`, 'already-linked', { kind, id: other.id, ident: other.ident });
+  }
 }
 
 /** Look Up … ID → Save on an officer: the chosen assessor's id becomes its Other System ID. */
@@ -94,7 +101,7 @@ export async function linkOfficerToDirectoryEntry(db: Kysely<DB>, officerId: num
   const officer = await findOfficerLink(db, officerId);
   if (!officer) throw new DirectoryError(`officer #${officerId} does not exist in PICS`, 'unknown-officer');
   const { provider, externalId } = await chosenEntry(db, 'assessor', chosenId);
-  notTakenBy(await officersLinkedTo(db, [externalId]), officerId, 'Other System ID', externalId);
+  notTakenBy(await officersLinkedTo(db, [externalId]), officerId, 'Other System ID', externalId, 'officer');
   if (!(await linkOfficer(db, officerId, externalId))) throw new DirectoryError(`officer #${officerId} does not exist in PICS`, 'unknown-officer');
   return { provider, id: officerId, externalId, previous: officer.externalId };
 }
@@ -104,7 +111,7 @@ export async function linkOrganisationToDirectoryEntry(db: Kysely<DB>, organisat
   const organisation = await findOrganisationLink(db, organisationId);
   if (!organisation) throw new DirectoryError(`organisation #${organisationId} does not exist in PICS`, 'unknown-organisation');
   const { provider, externalId } = await chosenEntry(db, 'employer', chosenId);
-  notTakenBy(await organisationsLinkedTo(db, [externalId]), organisationId, 'Additional ID', externalId);
+  notTakenBy(await organisationsLinkedTo(db, [externalId]), organisationId, 'Additional ID', externalId, 'organisation');
   if (!(await linkOrganisation(db, organisationId, externalId))) throw new DirectoryError(`organisation #${organisationId} does not exist in PICS`, 'unknown-organisation');
   return { provider, id: organisationId, externalId, previous: organisation.externalId };
 }

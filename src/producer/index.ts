@@ -43,8 +43,16 @@ async function finishingOwnEnrol(db: Kysely<DB>, learnerId: number, oneFileId: n
   return steps.get('learner') === String(oneFileId) && status !== null && status.status !== 'completed';
 }
 
-export function createProducer(options: { redisUrl: string; prefix: string; db: Kysely<DB> }): Producer {
-  const queues = createQueues(options.redisUrl, options.prefix);
+export interface ProducerOptions {
+  redisUrl: string;
+  prefix: string;
+  db: Kysely<DB>;
+  /** Queue handles someone else owns (the daemon's, for its HTTP API): used as they are, and not closed by close(). */
+  queues?: Queues;
+}
+
+export function createProducer(options: ProducerOptions): Producer {
+  const queues = options.queues ?? createQueues(options.redisUrl, options.prefix);
   const { db } = options;
 
   const add = (queue: keyof typeof QUEUE, name: string, data: object, jobId: string) => enqueueUnique(queues[QUEUE[queue]], name, data, jobId);
@@ -95,6 +103,6 @@ export function createProducer(options: { redisUrl: string; prefix: string; db: 
       if (!learner) throw new ProducerError(`no learner with ident "${ident}" in PICS`, 'unknown-learner');
       return learner.id;
     },
-    close: () => closeQueues(queues),
+    close: () => (options.queues ? Promise.resolve() : closeQueues(queues)),
   };
 }

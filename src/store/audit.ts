@@ -29,3 +29,10 @@ export async function learnerHistory(db: Kysely<DB>, learnerId: number, limit = 
 export async function runAudit(db: Kysely<DB>, runId: number, limit = 1_000) {
   return db.selectFrom('eportfolio_sync.audit').selectAll().where('run_id', '=', runId).orderBy('id').limit(limit).execute();
 }
+
+/** A learner's audit lines newest first, a page at a time: those with an id below `beforeId` (keyset paging). */
+export async function learnerHistoryPage(db: Kysely<DB>, learnerId: number, options: { limit: number; beforeId?: string }) {
+  return db.selectFrom('eportfolio_sync.audit').selectAll().where('learner_id', '=', learnerId)
+    .$if(options.beforeId !== undefined, (qb) => qb.where('id', '<', options.beforeId!))
+    .orderBy('id', 'desc').limit(options.limit).execute();
+}

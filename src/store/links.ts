@@ -142,3 +142,8 @@ export async function lastCompletedLinkRefresh(
 export async function linkRefreshById(db: Kysely<DB>, id: number) {
   return db.selectFrom('eportfolio_sync.link_refresh').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** The last refresh of any outcome (running, completed, failed), newest first: what PICSWeb shows as "last ran". */
+export async function lastLinkRefresh(db: Kysely<DB>) {
+  return db.selectFrom('eportfolio_sync.link_refresh').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+}

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/types.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB, EportfolioSyncSyncRun } from '../db/types.js';
 
 // Daily sync runs and their per-learner results (D10).
 
@@ -106,17 +106,47 @@ export async function finishSyncRun(
   return (await readRun(db, runId))!;
 }
 
-export async function readRun(db: Kysely<DB>, runId?: number): Promise<RunSummary | null> {
-  const row = await db.selectFrom('eportfolio_sync.sync_run').selectAll()
-    .$if(runId !== undefined, (qb) => qb.where('id', '=', runId!))
-    .$if(runId === undefined, (qb) => qb.where('kind', '=', 'daily'))
-    .orderBy('id', 'desc').limit(1).executeTakeFirst();
-  if (!row) return null;
+type RunRow = Selectable<EportfolioSyncSyncRun>;
+
+function runSummary(row: RunRow): RunSummary {
   return {
     id: row.id, kind: row.kind, status: row.status, firstSync: row.first_sync, startedAt: row.started_at, finishedAt: row.finished_at,
     learnersTotal: row.learners_total, learnersSynced: row.learners_synced, learnersChanged: row.learners_changed,
     learnersFailed: row.learners_failed, callsMade: row.calls_made, error: row.error,
   };
+}
+
+export async function readRun(db: Kysely<DB>, runId?: number): Promise<RunSummary | null> {
+  const row = await db.selectFrom('eportfolio_sync.sync_run').selectAll()
+    .$if(runId !== undefined, (qb) => qb.where('id', '=', runId!))
+    .$if(runId === undefined, (qb) => qb.where('kind', '=', 'daily'))
+    .orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? runSummary(row) : null;
+}
+
+/** A run with the BullMQ job that ran it (the daily parent), for readers that poll the job too. */
+export type RunListing = RunSummary & { jobId: string | null };
+
+const listing = (row: RunRow): RunListing => ({ ...runSummary(row), jobId: row.job_id });
+
+/** Runs newest first, a page at a time: those with an id below `beforeId` when given (keyset paging). */
+export async function listRuns(db: Kysely<DB>, options: { limit: number; beforeId?: number; kind?: 'daily' | 'on_demand' }): Promise<RunListing[]> {
+  const rows = await db.selectFrom('eportfolio_sync.sync_run').selectAll()
+    .$if(options.beforeId !== undefined, (qb) => qb.where('id', '<', options.beforeId!))
+    .$if(options.kind !== undefined, (qb) => qb.where('kind', '=', options.kind!))
+    .orderBy('id', 'desc').limit(options.limit).execute();
+  return rows.map(listing);
+}
+
+export async function readRunListing(db: Kysely<DB>, runId: number): Promise<RunListing | null> {
+  const row = await db.selectFrom('eportfolio_sync.sync_run').selectAll().where('id', '=', runId).executeTakeFirst();
+  return row ? listing(row) : null;
+}
+
+/** The run a daily-sync parent job started (its job id), if it has started one yet. */
+export async function findRunByJobId(db: Kysely<DB>, jobId: string): Promise<RunListing | null> {
+  const row = await db.selectFrom('eportfolio_sync.sync_run').selectAll().where('job_id', '=', jobId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? listing(row) : null;
 }
 
 export async function failedLearners(db: Kysely<DB>, runId: number, limit?: number) {
