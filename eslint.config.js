@@ -16,4 +16,6 @@ export default tseslint.config(
   // Migrations are frozen in time and deliberately untyped (Kysely's advice).
   { files: ['migrations/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['test/**/*.{ts,js}', 'bench/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off' } },
+  // Tool configuration read with require() (dependency-cruiser).
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
 );

@@ -1,4 +1,4 @@
-import { dateFields, presentCount, RECORD_KINDS, type RecordKind, type RecordShape } from './wire-shapes.js';
+import { dateFields, presentCount, RECORD_KINDS, type RecordKind, type RecordShape } from '../onefile/wire-shapes.js';
 
 /*
  * The wire assumptions the worker relies on (SPEC "The OneFile wire contract", onefile-api.md), each judged

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
 import type { ContractCheck } from '../rules/wire-contract.js';
-import type { RecordShape } from '../rules/wire-shapes.js';
+import type { RecordShape } from '../onefile/wire-shapes.js';
 
 // The contract probe's reports (issue 22), in the worker's schema. Field names, types, counts and verdicts
 // only: the probe never keeps a value OneFile sent, so nothing here is personal data or a secret.

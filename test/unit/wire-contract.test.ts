@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { blockingChecks, judgeContract, type ProbeObservations } from '../../src/rules/wire-contract.js';
-import { emptyShape, observeRecord, type RecordKind, type RecordShape } from '../../src/rules/wire-shapes.js';
+import { emptyShape, observeRecord, type RecordKind, type RecordShape } from '../../src/onefile/wire-shapes.js';
 
 // Issue 22: what the probe keeps of a record, and which contradictions stop jobs.
 describe('record shapes keep names, types and counts, never values', () => {

@@ -12,7 +12,7 @@ import { ONEFILE_ROLE } from '../../onefile/types.js';
 import { readOneFileSettings } from '../../pics/index.js';
 import { extractStandardCode } from '../../rules/qualification-codes.js';
 import { blockingChecks, judgeContract, type ProbeObservations, type SearchStats } from '../../rules/wire-contract.js';
-import { emptyShape, observeRecord, RECORD_KINDS, type RecordKind, type RecordShape } from '../../rules/wire-shapes.js';
+import { emptyShape, observeRecord, RECORD_KINDS, type RecordKind, type RecordShape } from '../../onefile/wire-shapes.js';
 import { recordProbeReport, type ProbeReport, type StoredProbeReport } from '../../store/probe-reports.js';
 import { seedAimSearchShape } from './aim-search-shape.js';
 

@@ -1,4 +1,4 @@
-import { RecordReader } from '../onefile/parse.js';
+import { RecordReader } from './parse.js';
 
 /*
  * What OneFile's records look like, reduced to what the contract probe may keep: field names, JSON types and
