@@ -122,6 +122,12 @@ export interface EnrolInput {
   choices?: EnrolChoices;
   /** UK calendar date of today (E3 "in the future"). */
   today: string;
+  /**
+   * What an earlier attempt of this enrol created before it stopped (E7): the learner it created, and the
+   * learner qualifications whose aims it created. Those ids in PICS are this enrol's own, to carry on with,
+   * not records someone linked by hand: the plan sends them as if new (the executor finds them again).
+   */
+  resuming?: { learner: boolean; aimsOf: ReadonlySet<number> };
 }
 
 
@@ -173,7 +179,7 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
   const { graph, settings, links, today } = input;
   const l = graph.learner;
   const who = `learner ${l.ident}`;
-  if (l.onefile_id !== null) {
+  if (l.onefile_id !== null && !input.resuming?.learner) {
     return { kind: 'refused', reason: `${who} already has OneFile id ${l.onefile_id}: link by hand instead of enrolling again (E7)` };
   }
   const problems: EnrolProblem[] = [];
@@ -226,7 +232,7 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
   const standardsUsed = new Set<number>();
   for (const lq of graph.qualifications) {
     const title = lq.qualification?.title ?? `qualification #${lq.qualification_id}`;
-    if (lq.onefile_learning_aim_id !== null) continue; // already in OneFile
+    if (lq.onefile_learning_aim_id !== null && !input.resuming?.aimsOf.has(lq.id)) continue; // already in OneFile
     const standards = lq.qualification_id === null ? [] : (links.get(lq.qualification_id) ?? []);
     if (standards.length === 0) {
       notLinked.push({ learnerQualificationId: lq.id, title, reason: 'not available in OneFile' });

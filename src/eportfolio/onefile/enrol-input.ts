@@ -29,15 +29,12 @@ export async function decideEnrol(
   const qualificationIds = graph.qualifications.map((q) => q.qualification_id).filter((id): id is number => id !== null);
   const links = organisationId ? await readLinks(db, organisationId, qualificationIds) : new Map();
   // Likewise each learning aim it created: the plan keeps it, so its fields and lead assessor still get sent.
-  const own = (lq: LearnerGraph['qualifications'][number]) => lq.onefile_learning_aim_id !== null && steps.get(`aim:${lq.id}`) === String(lq.onefile_learning_aim_id);
+  const ownAims = resuming
+    ? graph.qualifications.filter((lq) => lq.onefile_learning_aim_id !== null && steps.get(`aim:${lq.id}`) === String(lq.onefile_learning_aim_id)).map((lq) => lq.id)
+    : [];
   const decision = planEnrol({
-    graph: resuming
-      ? { ...graph, learner: { ...graph.learner, onefile_id: null }, qualifications: graph.qualifications.map((lq) => (own(lq) ? { ...lq, onefile_learning_aim_id: null } : lq)) }
-      : graph,
-    settings,
-    links,
-    choices,
-    today: ukToday(now),
+    graph, settings, links, choices, today: ukToday(now),
+    ...(resuming ? { resuming: { learner: true, aimsOf: new Set(ownAims) } } : {}),
   });
   return { decision, graph, resuming };
 }
