@@ -1,5 +1,6 @@
 import type { LearnerGraph, OfficerRow, OrganisationRow } from '../pics/types.js';
 import type { OneFileSettings } from '../domain/settings.js';
+import { ONEFILE_ROLE } from '../onefile/types.js';
 import { birthDateProblem } from './birth-date.js';
 import { isCalendarDate, toOneFileDate } from '../domain/dates.js';
 import { choosePlacement } from './placement.js';
@@ -51,7 +52,7 @@ export interface EmployerUpload {
 
 export interface LearnerFields {
   OrganisationID: number;
-  Role: 1;
+  Role: typeof ONEFILE_ROLE.learner;
   FirstName: string;
   LastName: string;
   Email: string;
@@ -323,7 +324,7 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
       mainOfficerId: mainOfficer.id,
       learner: {
         OrganisationID: organisationId,
-        Role: 1,
+        Role: ONEFILE_ROLE.learner,
         FirstName: l.first_name.trim(),
         LastName: l.surname.trim(),
         Email: l.email!.trim(),

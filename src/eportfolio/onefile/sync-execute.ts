@@ -11,7 +11,7 @@ import { planDefaultLinks, type FieldChange, type SyncPlan } from '../../rules/s
 import { recordAudit } from '../../store/audit.js';
 import { cacheReviews, markEntityDone, recordLearnerPushed } from '../../store/sync-state.js';
 import { EnrolInvalidError } from '../errors.js';
-import { resolveOfficer, resolvePlacement } from './enrol.js';
+import { resolveOfficer, resolvePlacement } from './find-or-create.js';
 import { uploadReviewOnce } from './review-upload.js';
 import type { SyncLearnerContext, SyncLearnerResult } from './sync-context.js';
 import { oneFileIdOf, type SyncState } from './sync-load.js';
