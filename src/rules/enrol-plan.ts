@@ -7,6 +7,7 @@ import { choosePlacement } from './placement.js';
 import { reviewUpload, selectReviewsForUpload, type ReviewUpload } from './review-selection.js';
 import { emailAddressProblem } from './email-address.js';
 import { niNumberProblem } from './ni-number.js';
+import { parseOneFileId } from './onefile-id.js';
 
 // E1–E8 as one pure function: the learner's PICS graph + settings + qualification links → what to send to
 // OneFile, in order, or the problems a PICS user must fix first. The enrol job executes the plan; the
@@ -139,12 +140,6 @@ const trimmed = (value: string | null | undefined): string | null => (blank(valu
 export function chooseClassroomName(settings: OneFileSettings, mainTagName: string | null): string | null {
   if (settings.classroomFromMainTag && !blank(mainTagName)) return mainTagName.trim();
   return trimmed(settings.defaultClassroomName);
-}
-
-function parseOneFileId(value: string | null): number | null | 'invalid' {
-  if (blank(value)) return null;
-  const n = Number(value.trim());
-  return Number.isInteger(n) && n > 0 ? n : 'invalid';
 }
 
 function officerName(o: OfficerRow): string {

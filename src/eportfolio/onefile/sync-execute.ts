@@ -14,7 +14,8 @@ import { EnrolInvalidError } from '../errors.js';
 import { resolveOfficer, resolvePlacement } from './find-or-create.js';
 import { uploadReviewOnce } from './review-upload.js';
 import type { SyncLearnerContext, SyncLearnerResult } from './sync-context.js';
-import { oneFileIdOf, type SyncState } from './sync-load.js';
+import { oneFileIdOf } from '../../rules/onefile-id.js';
+import type { SyncState } from './sync-load.js';
 
 /**
  * Act, the last step of the per-learner sync, in this order:

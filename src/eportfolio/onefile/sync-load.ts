@@ -4,6 +4,7 @@ import { loadLearnerGraph, officersByOtherSystemIds, type LearnerGraph, type Off
 import { choosePlacement } from '../../rules/placement.js';
 import { selectSyncUploads } from '../../rules/sync-plan.js';
 import { planReviewReads } from '../../rules/review-reads.js';
+import { oneFileIdOf } from '../../rules/onefile-id.js';
 import { entityDoneForRun, readLearnerPushed, readReviewCache, type CachedReview } from '../../store/sync-state.js';
 import { aimReadMethod, observeAimSearchRows } from './aim-search-shape.js';
 import type { SyncLearnerContext } from './sync-context.js';
@@ -33,11 +34,6 @@ export interface SyncState {
   officers: { officer: OfficerRow; oneFileId: number; oneFile: OneFileUser }[];
   organisation: { organisation: OrganisationRow; placementId: number; oneFile: OneFilePlacement } | null;
 }
-
-export const oneFileIdOf = (value: string | null): number | null => {
-  const n = Number(value?.trim());
-  return value && Number.isInteger(n) && n > 0 ? n : null;
-};
 
 async function readAims(ctx: SyncLearnerContext, graph: LearnerGraph, learnerOneFileId: number): Promise<Map<number, OneFileLearningAim>> {
   const wanted = new Set(graph.qualifications.map((q) => q.onefile_learning_aim_id).filter((id): id is number => id !== null));
