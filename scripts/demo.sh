@@ -16,6 +16,12 @@ export LOG_PRETTY="${LOG_PRETTY:-true}"
 SIM_PORT="${SIM_PORT:-8099}"
 export ONEFILE_BASE_URL="http://127.0.0.1:${SIM_PORT}/api/v2.1"
 export HTTP_PORT="${HTTP_PORT:-8080}"
+# PICSWeb's HTTP API needs a key: the demo makes one (kept in .demo-api-key, readable by this user only).
+if [ -z "${API_KEYS:-}" ]; then
+  [ -s .demo-api-key ] || (umask 077; node -e 'console.log(require("node:crypto").randomBytes(32).toString("hex"))' > .demo-api-key)
+  API_KEYS="$(cat .demo-api-key)"
+fi
+export API_KEYS
 cli() { node dist/src/cli.js "$@"; }
 
 log "database: migrate (worker schema + dev-only PICS schema) and seed the demo provider"
@@ -70,5 +76,6 @@ wait_idle
 cli status
 
 if [ "${DEMO_EXIT:-0}" = "1" ]; then exit 0; fi
+log "PICSWeb's API: http://127.0.0.1:${HTTP_PORT}/api/v1 (document at /api/v1/openapi.json); key: KEY=\$(cat .demo-api-key) — README \"PICSWeb's HTTP API\""
 log "running: dashboard http://127.0.0.1:${HTTP_PORT}/admin/queues (user ops, password dev-dashboard-password), metrics /metrics. Ctrl-C stops."
 wait
