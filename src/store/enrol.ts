@@ -47,6 +47,12 @@ export async function recordEnrolOutcome(
     .execute();
 }
 
+/** The ePortfolio learner id a completed enrol of this learner recorded (kept while later attempts run). */
+export async function completedEnrolLearnerId(db: Kysely<DB>, learnerId: number): Promise<string | null> {
+  const row = await db.selectFrom('eportfolio_sync.enrol').select('external_learner_id').where('learner_id', '=', learnerId).executeTakeFirst();
+  return row?.external_learner_id ?? null;
+}
+
 /** Steps done so far for this learner (E7): step key → the id it produced. */
 export async function readEnrolSteps(db: Kysely<DB>, learnerId: number): Promise<Map<string, string | null>> {
   const rows = await db.selectFrom('eportfolio_sync.enrol_step').select(['step', 'external_id']).where('learner_id', '=', learnerId).execute();

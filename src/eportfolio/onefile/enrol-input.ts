@@ -4,7 +4,7 @@ import { loadLearnerGraph, type LearnerGraph } from '../../pics/index.js';
 import type { OneFileSettings } from '../../domain/settings.js';
 import { ukToday } from '../../domain/dates.js';
 import { planEnrol, type EnrolChoices, type EnrolDecision } from '../../rules/enrol-plan.js';
-import { readEnrolSteps } from '../../store/enrol.js';
+import { completedEnrolLearnerId, readEnrolSteps } from '../../store/enrol.js';
 import { readLinks } from '../../store/links.js';
 
 export interface EnrolDecisionWithGraph {
@@ -18,13 +18,15 @@ export interface EnrolDecisionWithGraph {
 export async function decideEnrol(
   db: Kysely<DB>, learnerId: number, settings: OneFileSettings, choices: EnrolChoices, now: Date = new Date(),
 ): Promise<EnrolDecisionWithGraph> {
-  const [graph, steps] = await Promise.all([loadLearnerGraph(db, learnerId), readEnrolSteps(db, learnerId)]);
+  const [graph, steps, completedAs] = await Promise.all([loadLearnerGraph(db, learnerId), readEnrolSteps(db, learnerId), completedEnrolLearnerId(db, learnerId)]);
   if (!graph) {
     return { graph: null, resuming: false, decision: { kind: 'invalid', problems: [{ field: 'learner', message: `learner #${learnerId} does not exist in PICS` }] } };
   }
   // A crash after the learner was created and written back leaves its OneFile id in PICS: that is our own
-  // enrol to finish, not a learner someone linked by hand.
-  const resuming = graph.learner.onefile_id !== null && steps.get('learner') === String(graph.learner.onefile_id);
+  // enrol to finish, not a learner someone linked by hand. Once that enrol has completed, the learner is
+  // enrolled: asking again is refused (E7), not planned as a resumption.
+  const oneFileId = graph.learner.onefile_id === null ? null : String(graph.learner.onefile_id);
+  const resuming = oneFileId !== null && steps.get('learner') === oneFileId && completedAs !== oneFileId;
   const organisationId = choices.organisationId ?? settings.organisationId;
   const qualificationIds = graph.qualifications.map((q) => q.qualification_id).filter((id): id is number => id !== null);
   const links = organisationId ? await readLinks(db, organisationId, qualificationIds) : new Map();
