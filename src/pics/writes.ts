@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Updateable } from 'kysely';
+import { oneFileIdOf } from '../domain/onefile-id.js';
 import type { DB, PicsLearner, PicsLearnerQualification, PicsOfficer, PicsOrganisation, PicsReview } from '../db/types.js';
 
 // Writes back to PICS. Each id write-back is guarded ("still blank or already ours") so a retried job, or a
@@ -8,51 +9,47 @@ export class PicsConflictError extends Error {
   override name = 'PicsConflictError';
 }
 
-async function guardedSet(
-  run: () => Promise<{ numUpdatedRows: bigint }>, what: string,
+/**
+ * Writes an ePortfolio id into a PICS row only while the column is blank or already holds that id, and
+ * says so when it does not. One function for every id column the worker writes back: the table and column
+ * come from the typed wrappers below (Kysely cannot type a column chosen at run time, hence the casts here).
+ */
+async function writeIdOnce(
+  db: Kysely<DB>, table: IdTable, column: string, rowId: number, value: string | number, what: string, extra: Record<string, unknown> = {},
 ): Promise<void> {
-  const result = await run();
+  const result = await db
+    .updateTable(table as 'pics.learner')
+    .set({ [column]: value, ...extra } as never)
+    .where('id', '=', rowId)
+    .where((eb) => {
+      const ref = eb.ref(column as 'onefile_id');
+      // A text column may hold '' for "none"; a number column cannot.
+      const blank = typeof value === 'string' ? [eb(ref, 'is', null), eb(ref as never, '=', '' as never)] : [eb(ref, 'is', null)];
+      return eb.or([...blank, eb(ref as never, '=', value as never)]);
+    })
+    .executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw new PicsConflictError(`${what}: it already holds a different value, or the row is gone`);
 }
 
-export function setLearnerOneFileId(db: Kysely<DB>, learnerId: number, oneFileId: number): Promise<void> {
-  return guardedSet(
-    () =>
-      db
-        .updateTable('pics.learner')
-        .set({ onefile_id: oneFileId, updated_at: new Date() })
-        .where('id', '=', learnerId)
-        .where((eb) => eb.or([eb('onefile_id', 'is', null), eb('onefile_id', '=', oneFileId)]))
-        .executeTakeFirst(),
-    `cannot store OneFile id ${oneFileId} on learner ${learnerId}`,
-  );
-}
+type IdTable = 'pics.learner' | 'pics.officer' | 'pics.organisation' | 'pics.learner_qualification' | 'pics.review';
 
-export function setLearnerSmartAssessorId(db: Kysely<DB>, learnerId: number, id: string): Promise<void> {
-  return guardedSet(
-    () =>
-      db
-        .updateTable('pics.learner')
-        .set({ smartassessor_id: id, updated_at: new Date() })
-        .where('id', '=', learnerId)
-        .where((eb) => eb.or([eb('smartassessor_id', 'is', null), eb('smartassessor_id', '=', id)]))
-        .executeTakeFirst(),
-    `cannot store Smart Assessor id ${id} on learner ${learnerId}`,
-  );
-}
+export const setLearnerOneFileId = (db: Kysely<DB>, learnerId: number, oneFileId: number): Promise<void> =>
+  writeIdOnce(db, 'pics.learner', 'onefile_id', learnerId, oneFileId, `cannot store OneFile id ${oneFileId} on learner ${learnerId}`, { updated_at: new Date() });
 
-export function setOfficerOtherSystemId(db: Kysely<DB>, officerId: number, id: string): Promise<void> {
-  return guardedSet(
-    () =>
-      db
-        .updateTable('pics.officer')
-        .set({ other_system_id: id })
-        .where('id', '=', officerId)
-        .where((eb) => eb.or([eb('other_system_id', 'is', null), eb('other_system_id', '=', ''), eb('other_system_id', '=', id)]))
-        .executeTakeFirst(),
-    `cannot store ePortfolio id ${id} on officer ${officerId}`,
-  );
-}
+export const setLearnerSmartAssessorId = (db: Kysely<DB>, learnerId: number, id: string): Promise<void> =>
+  writeIdOnce(db, 'pics.learner', 'smartassessor_id', learnerId, id, `cannot store Smart Assessor id ${id} on learner ${learnerId}`, { updated_at: new Date() });
+
+export const setOfficerOtherSystemId = (db: Kysely<DB>, officerId: number, id: string): Promise<void> =>
+  writeIdOnce(db, 'pics.officer', 'other_system_id', officerId, id, `cannot store ePortfolio id ${id} on officer ${officerId}`);
+
+export const setOrganisationAdditionalId = (db: Kysely<DB>, organisationId: number, id: string): Promise<void> =>
+  writeIdOnce(db, 'pics.organisation', 'additional_id', organisationId, id, `cannot store ePortfolio id ${id} on organisation ${organisationId}`);
+
+export const setLearningAimId = (db: Kysely<DB>, learnerQualificationId: number, aimId: number): Promise<void> =>
+  writeIdOnce(db, 'pics.learner_qualification', 'onefile_learning_aim_id', learnerQualificationId, aimId, `cannot store learning aim ${aimId} on learner qualification ${learnerQualificationId}`);
+
+export const setReviewOneFileId = (db: Kysely<DB>, reviewId: number, oneFileReviewId: number): Promise<void> =>
+  writeIdOnce(db, 'pics.review', 'onefile_system_id', reviewId, oneFileReviewId, `cannot store OneFile review ${oneFileReviewId} on review ${reviewId}`);
 
 /** A user's explicit choice from the look-up picker (A1): replaces whatever was there. */
 export async function linkOfficer(db: Kysely<DB>, officerId: number, id: string): Promise<boolean> {
@@ -63,45 +60,6 @@ export async function linkOfficer(db: Kysely<DB>, officerId: number, id: string)
 export async function linkOrganisation(db: Kysely<DB>, organisationId: number, id: string): Promise<boolean> {
   const r = await db.updateTable('pics.organisation').set({ additional_id: id }).where('id', '=', organisationId).executeTakeFirst();
   return r.numUpdatedRows > 0n;
-}
-
-export function setOrganisationAdditionalId(db: Kysely<DB>, organisationId: number, id: string): Promise<void> {
-  return guardedSet(
-    () =>
-      db
-        .updateTable('pics.organisation')
-        .set({ additional_id: id })
-        .where('id', '=', organisationId)
-        .where((eb) => eb.or([eb('additional_id', 'is', null), eb('additional_id', '=', ''), eb('additional_id', '=', id)]))
-        .executeTakeFirst(),
-    `cannot store ePortfolio id ${id} on organisation ${organisationId}`,
-  );
-}
-
-export function setLearningAimId(db: Kysely<DB>, learnerQualificationId: number, aimId: number): Promise<void> {
-  return guardedSet(
-    () =>
-      db
-        .updateTable('pics.learner_qualification')
-        .set({ onefile_learning_aim_id: aimId })
-        .where('id', '=', learnerQualificationId)
-        .where((eb) => eb.or([eb('onefile_learning_aim_id', 'is', null), eb('onefile_learning_aim_id', '=', aimId)]))
-        .executeTakeFirst(),
-    `cannot store learning aim ${aimId} on learner qualification ${learnerQualificationId}`,
-  );
-}
-
-export function setReviewOneFileId(db: Kysely<DB>, reviewId: number, oneFileReviewId: number): Promise<void> {
-  return guardedSet(
-    () =>
-      db
-        .updateTable('pics.review')
-        .set({ onefile_system_id: oneFileReviewId })
-        .where('id', '=', reviewId)
-        .where((eb) => eb.or([eb('onefile_system_id', 'is', null), eb('onefile_system_id', '=', oneFileReviewId)]))
-        .executeTakeFirst(),
-    `cannot store OneFile review ${oneFileReviewId} on review ${reviewId}`,
-  );
 }
 
 export type LearnerPatch = Omit<Updateable<PicsLearner>, 'id' | 'ident' | 'onefile_id' | 'smartassessor_id'>;
@@ -150,19 +108,14 @@ export async function officersByOtherSystemIds(db: Kysely<DB>, ids: string[]): P
   return map;
 }
 
-const storedId = (value: string | null | undefined): number | null => {
-  const n = Number(value?.trim());
-  return value && Number.isInteger(n) && n > 0 ? n : null;
-};
-
 export async function readOfficerOtherSystemId(db: Kysely<DB>, officerId: number): Promise<number | null> {
   const row = await db.selectFrom('pics.officer').select('other_system_id').where('id', '=', officerId).executeTakeFirst();
-  return storedId(row?.other_system_id);
+  return oneFileIdOf(row?.other_system_id ?? null);
 }
 
 export async function readOrganisationAdditionalId(db: Kysely<DB>, organisationId: number): Promise<number | null> {
   const row = await db.selectFrom('pics.organisation').select('additional_id').where('id', '=', organisationId).executeTakeFirst();
-  return storedId(row?.additional_id);
+  return oneFileIdOf(row?.additional_id ?? null);
 }
 
 /** The learner's reviews PICS has linked to OneFile: PICS review id → OneFile review id. */

@@ -7,7 +7,7 @@ import { choosePlacement } from './placement.js';
 import { reviewUpload, selectReviewsForUpload, type ReviewUpload } from './review-selection.js';
 import { emailAddressProblem } from './email-address.js';
 import { niNumberProblem } from './ni-number.js';
-import { parseOneFileId } from './onefile-id.js';
+import { parseOneFileId } from '../domain/onefile-id.js';
 
 // E1–E8 as one pure function: the learner's PICS graph + settings + qualification links → what to send to
 // OneFile, in order, or the problems a PICS user must fix first. The enrol job executes the plan; the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { oneFileIdOf, parseOneFileId } from '../../src/rules/onefile-id.js';
+import { oneFileIdOf, parseOneFileId } from '../../src/domain/onefile-id.js';
 
 // E4/E5: the OneFile id an officer (Other System ID) or organisation (Additional ID) carries in PICS.
 describe('a OneFile id kept in a PICS text column', () => {

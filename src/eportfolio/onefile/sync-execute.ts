@@ -14,7 +14,7 @@ import { EnrolInvalidError } from '../errors.js';
 import { resolveOfficer, resolvePlacement } from './find-or-create.js';
 import { uploadReviewOnce } from './review-upload.js';
 import type { SyncLearnerContext, SyncLearnerResult } from './sync-context.js';
-import { oneFileIdOf } from '../../rules/onefile-id.js';
+import { oneFileIdOf } from '../../domain/onefile-id.js';
 import type { SyncState } from './sync-load.js';
 
 /**

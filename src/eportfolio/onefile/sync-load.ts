@@ -4,7 +4,7 @@ import { loadLearnerGraph, officersByOtherSystemIds, type LearnerGraph, type Off
 import { choosePlacement } from '../../rules/placement.js';
 import { selectSyncUploads } from '../../rules/sync-plan.js';
 import { planReviewReads } from '../../rules/review-reads.js';
-import { oneFileIdOf } from '../../rules/onefile-id.js';
+import { oneFileIdOf } from '../../domain/onefile-id.js';
 import { entityDoneForRun, readLearnerPushed, readReviewCache, type CachedReview } from '../../store/sync-state.js';
 import { aimReadMethod, observeAimSearchRows } from './aim-search-shape.js';
 import type { SyncLearnerContext } from './sync-context.js';
