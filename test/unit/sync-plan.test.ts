@@ -3,6 +3,7 @@ import type { OneFileLearningAim, OneFileReview, OneFileUser } from '../../src/o
 import {
   isEmptyPlan, planDefaultLinks, planSync, reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics, type SyncInput, type SyncPlan,
 } from '../../src/rules/sync-plan.js';
+import { takeReviewAt } from '../../src/rules/review-match.js';
 import { graph, learnerQualification, officer, review, settings } from '../helpers/builders.js';
 
 const TODAY = '2026-11-23';
@@ -607,5 +608,35 @@ describe('D8 edge cases', () => {
       { table: 'learner', rowId: 42, field: 'DefaultAssessorID', oldValue: null, newValue: 5, direction: 'to_eportfolio', rule: 'D8' },
       { table: 'learner', rowId: 42, field: 'PlacementID', oldValue: null, newValue: 6, direction: 'to_eportfolio', rule: 'D8' },
     ]);
+  });
+});
+
+describe('E7/D5 finding an earlier attempt\'s upload', () => {
+  it('takes the first unclaimed review at exactly that time, once', () => {
+    const at = Date.parse('2026-12-10T10:00:00.000Z');
+    const rows = [
+      { id: 1, learnerId: 900, scheduledFor: '2026-12-10T11:00:00.000Z', full: null },
+      { id: 2, learnerId: 900, scheduledFor: null, full: null },
+      { id: 3, learnerId: 900, scheduledFor: '2026-12-10T10:00:00.000Z', full: null },
+      { id: 4, learnerId: 900, scheduledFor: '2026-12-10T10:00:00Z', full: null },
+    ];
+    expect(takeReviewAt(rows, at, new Set([3]))).toBe(4);
+    expect(takeReviewAt(rows, at, new Set([3]))).toBeNull();
+    expect(rows.map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('D2 and D7 compare trimmed values on both sides', () => {
+  it('D2: OneFile’s value with spaces around it is the value PICS holds', () => {
+    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7, registration_number: 'R1' }), aim(7, { registrationNumber: ' R1 ' })));
+    expect(isEmptyPlan(plan)).toBe(true);
+  });
+
+  it('D7: an organisation push never pulls a value PICS lacks into PICS', () => {
+    const org = {
+      id: 7, ident: 'E0007', name: 'Acme Ltd', email: null, telephone: null, website: null, address1: null,
+      address2: null, address3: null, address4: null, address5: null, postcode: null, edrs_number: null, additional_id: '18928',
+    };
+    expect(reconcileOrganisationDemographics(org, { id: 18928, name: 'Acme Ltd', misId: null, email: 'hr@acme.example', web: 'https://acme.example' }, 'push')).toEqual({ changes: [], push: {} });
   });
 });
