@@ -222,3 +222,15 @@ describe('record shapes (issue 23 edges)', () => {
     expect(dateFields('aim')).toEqual(['StartDate', 'PlannedEnd', 'AchievedDate', 'RegistrationDate', 'CertificateAppliedDate', 'CertificateReceivedDate']);
   });
 });
+
+describe('kinds the probe read nothing of (issue 23 edges)', () => {
+  it('an empty or absent shape makes its checks not testable, never contradicted', () => {
+    const o = { ...scenario.nothingRead, organisationSet: true, shapes: { aim: emptyShape(), review: emptyShape(), classroomRow: emptyShape(), user: undefined } };
+    const byId = new Map(judgeContract(o).map((c) => [c.id, [c.verdict, c.seen]]));
+    expect(byId.get('record-ids')).toEqual(['not-testable', 'no record was read']);
+    expect(byId.get('aim-detail')).toEqual(['not-testable', 'no learning aim was read']);
+    expect(byId.get('review-detail')).toEqual(['not-testable', 'no review was read']);
+    expect(byId.get('classroom-rows')).toEqual(['not-testable', 'the organisation has no classrooms']);
+    expect(byId.get('user-detail')).toEqual(['not-testable', 'no user was read']);
+  });
+});
