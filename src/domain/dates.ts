@@ -21,9 +21,11 @@ export function toOneFileDate(date: string | null): string | null {
 /** An instant from OneFile ('…Z', or without a zone, read as UTC) → the Europe/London calendar day. */
 export function fromOneFileDate(value: string | null): string | null {
   if (value === null || value === '') return null;
-  const parsed = DateTime.fromISO(value, { zone: 'utc', setZone: /[zZ]|[+-]\d\d:?\d\d$/.test(value) });
+  // An offset in the value is honoured; the zone the result is read in (UTC, then UK) is set below either way.
+  const parsed = DateTime.fromISO(value, { zone: 'utc' });
   if (!parsed.isValid) return null;
-  // Dates sent as UTC midnight come back as such: keep their day rather than shifting into BST.
+  // Dates sent as UTC midnight come back as that day. (Read in UK time they mostly would too, GMT and BST being
+  // at or ahead of UTC, but not before 1847, when London kept its own mean time, 75 s behind.)
   if (parsed.toUTC().toFormat('HH:mm:ss.SSS') === '00:00:00.000') return parsed.toUTC().toISODate();
   return parsed.setZone(UK_ZONE).toISODate();
 }
@@ -37,7 +39,7 @@ export function ukLocalToUtc(date: string, time: string): string {
 
 /** A UTC instant → the UK calendar day and local time. */
 export function utcToUkLocal(iso: string): { date: string; time: string } | null {
-  const parsed = DateTime.fromISO(iso, { zone: 'utc', setZone: /[zZ]|[+-]\d\d:?\d\d$/.test(iso) });
+  const parsed = DateTime.fromISO(iso, { zone: 'utc' });
   if (!parsed.isValid) return null;
   const local = parsed.setZone(UK_ZONE);
   return { date: local.toISODate()!, time: local.toFormat('HH:mm:ss') };

@@ -255,3 +255,225 @@ describe('E4 officers', () => {
     expect(planOf(planEnrol(input({ graph: graph({ officers }) }))).officers[0]).toMatchObject({ officerId: 1, oneFileId: 122762 });
   });
 });
+
+// Issue 23: the tests below kill the mutants that survived the ones above (test/MUTATION.md). Problems are
+// compared whole (field and message): PICSWeb shows the message against the field it names.
+
+function problemList(decision: EnrolDecision): { field: string; message: string }[] {
+  if (decision.kind !== 'invalid') throw new Error(`expected problems, got ${decision.kind}`);
+  return decision.problems;
+}
+
+describe('E8 each problem names its field', () => {
+  it.each([
+    [{ first_name: ' ' }, { field: 'first_name', message: 'learner L0042 has no first name' }],
+    [{ surname: '' }, { field: 'surname', message: 'learner L0042 has no surname' }],
+    [{ email: '  ' }, { field: 'email', message: 'learner L0042 has no email' }],
+    [{ email: 'not-an-email' }, { field: 'email', message: "learner L0042 has an email address that is not valid: it has no '@'" }],
+    [{ uln: '12345' }, { field: 'uln', message: 'learner L0042 has a ULN that is not 10 digits' }],
+    [{ uln: '12345678901' }, { field: 'uln', message: 'learner L0042 has a ULN that is not 10 digits' }],
+    [{ uln: 'A1234567890' }, { field: 'uln', message: 'learner L0042 has a ULN that is not 10 digits' }],
+    [{ ni_number: 'XX12' }, { field: 'ni_number', message: expect.stringMatching(/^learner L0042 has an NI number that is not valid: /) }],
+    [{ sex: 'Q' }, { field: 'sex', message: 'learner L0042 has a sex code OneFile does not accept: it takes M, F or 9' }],
+    [{ birth_date: '2099-01-01' }, { field: 'birth_date', message: 'learner L0042 has a birth date of today or later: it must be in the past' }],
+    [{ start_date: '2026-05-01', expected_end_date: '2026-01-01' }, { field: 'expected_end_date', message: 'learner L0042 has a planned end date 2026-01-01 before the start date 2026-05-01' }],
+    [{ expected_end_date: '2027-13-01' }, { field: 'expected_end_date', message: 'learner L0042 has a expected end date 2027-13-01 that is not a calendar date in YYYY-MM-DD form' }],
+    [{ main_officer_id: null }, { field: 'main_officer_id', message: 'learner L0042 has no main officer' }],
+    [{ main_officer_id: 99 }, { field: 'main_officer_id', message: "learner L0042's main officer #99 does not exist" }],
+  ])('E8: %j', (learner, problem) => {
+    expect(problemList(planEnrol(input({ graph: graph({ learner }) })))).toEqual([problem]);
+  });
+
+  it('E8: no organisation, no classroom, no placement: each under its own field', () => {
+    expect(problemList(planEnrol(input({ settings: settings({ organisationId: null, defaultClassroomName: ' ' }), graph: graph({ placements: [] }) })))).toEqual([
+      { field: 'organisation', message: 'no OneFile organisation: choose one, or set it in the OneFile settings' },
+      { field: 'placement', message: 'learner L0042 has no placement' },
+      { field: 'classroom', message: 'learner L0042 has no classroom: give the learner a main tag (with Classroom From Main Tag on) or set a default classroom name' },
+    ]);
+  });
+
+  it('E8: accepts what OneFile accepts: sex codes M, F and 9 in any case and spacing, an end on the start day, a ULN with spaces around it, no dates', () => {
+    for (const sex of ['M', ' f ', '9']) expect(planEnrol(input({ graph: graph({ learner: { sex } }) })).kind).toBe('plan');
+    expect(planEnrol(input({ graph: graph({ learner: { start_date: '2026-05-01', expected_end_date: '2026-05-01' } }) })).kind).toBe('plan');
+    expect(planEnrol(input({ graph: graph({ learner: { uln: ' 1234567890 ' } }) })).kind).toBe('plan');
+    expect(planOf(planEnrol(input({ graph: graph({ learner: { start_date: null, expected_end_date: null } }) }))).learner).toMatchObject({ StartOn: null, PlannedEndDate: null });
+  });
+
+  it('E8: a main officer missing gives that one problem, not one per review assigned to no one', () => {
+    const decision = planEnrol(input({ graph: graph({ learner: { main_officer_id: null }, reviews: [review(2)] }) }));
+    expect(problemList(decision)).toEqual([{ field: 'main_officer_id', message: 'learner L0042 has no main officer' }]);
+  });
+});
+
+describe('E5 employer', () => {
+  it('E5: the most recent placement by start date, not by row id', () => {
+    const chosen = choosePlacement([placement(9, { start_date: '2025-01-01' }), placement(4, { start_date: '2026-03-01' }), placement(6, { start_date: '2024-06-01' })]);
+    expect(chosen?.id).toBe(4);
+    expect(choosePlacement([placement(2, { start_date: '2026-03-01' }), placement(5, { start_date: '2025-01-01' })])?.id).toBe(2);
+  });
+
+  it('E5: a tie on start date goes to the newer row, in whatever order the rows come', () => {
+    expect(choosePlacement([placement(9), placement(4)])?.id).toBe(9);
+    expect(choosePlacement([placement(4), placement(7, { start_date: '2025-01-01' }), placement(9)])?.id).toBe(9);
+  });
+
+  it('E5: no placement at all is null', () => {
+    expect(choosePlacement([])).toBeNull();
+  });
+
+  it('E8: a placement without an organisation, or an organisation without a name', () => {
+    const orphan = { ...placement(3), organisation: null };
+    expect(problemList(planEnrol(input({ graph: graph({ placements: [orphan] }) })))).toEqual([{ field: 'placement', message: "learner L0042's placement #3 has no organisation" }]);
+    const nameless = placement(3);
+    nameless.organisation!.name = ' ';
+    expect(problemList(planEnrol(input({ graph: graph({ placements: [nameless] }) })))).toEqual([{ field: 'placement', message: 'organisation E3 has no name' }]);
+    nameless.organisation!.ident = null;
+    expect(problemList(planEnrol(input({ graph: graph({ placements: [nameless] }) })))).toEqual([{ field: 'placement', message: 'organisation #103 has no name' }]);
+  });
+
+  it.each([['0'], ['-5'], ['1.5'], ['abc']])('E8: Additional ID %j is not a OneFile id', (additionalId) => {
+    const p = placement(3);
+    p.organisation!.additional_id = additionalId;
+    p.organisation!.ident = null;
+    expect(problemList(planEnrol(input({ graph: graph({ placements: [p] }) })))).toEqual([
+      { field: 'organisation.additional_id', message: `organisation #103 has Additional ID "${additionalId}", which is not a OneFile id (a positive whole number)` },
+    ]);
+  });
+
+  it('E5: the employer is sent by its trimmed name; a blank Additional ID means not linked yet', () => {
+    const p = placement(3);
+    p.organisation!.name = '  Acme Ltd ';
+    p.organisation!.additional_id = ' ';
+    expect(planOf(planEnrol(input({ graph: graph({ placements: [p] }) }))).employer).toEqual({ organisationId: 103, ident: 'E3', oneFileId: null, name: 'Acme Ltd', placementId: 3 });
+  });
+});
+
+describe('E6 classroom names are trimmed', () => {
+  it('E6: the main tag and the default, without surrounding spaces', () => {
+    expect(chooseClassroomName(settings(), '  Cohort Sept 2026 ')).toBe('Cohort Sept 2026');
+    expect(chooseClassroomName(settings({ defaultClassroomName: ' All Learners  ' }), ' ')).toBe('All Learners');
+  });
+});
+
+describe('E1 values as OneFile takes them', () => {
+  it('E1: names, email and sex trimmed; the NI number upper-case; blank codes as null', () => {
+    const learner = { first_name: ' Ada ', surname: ' Lovelace ', email: ' ada@learners.example ', sex: ' f ', ni_number: 'ab123456c', disability: null };
+    expect(planOf(planEnrol(input({ graph: graph({ learner }) }))).learner).toMatchObject({
+      FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@learners.example', L13: 'F', NINO: 'AB123456C', L15: null,
+    });
+    expect(planOf(planEnrol(input({ graph: graph({ learner: { sex: null, ni_number: null } }) }))).learner).toMatchObject({ L13: null, NINO: null });
+  });
+});
+
+describe('E2 edge cases', () => {
+  const links = new Map([
+    [10, [{ standardId: 500, title: 'A [ST10]' }]],
+    [11, [{ standardId: 501, title: 'B1 [ST11]' }, { standardId: 502, title: 'B2 [ST11]' }]],
+  ]);
+
+  it('E2/E7: never re-uploads an aim already in OneFile: a qualification with a learning aim is neither sent nor reported', () => {
+    const plan = planOf(planEnrol(input({ links, graph: graph({ qualifications: [learnerQualification(1, 10, { onefile_learning_aim_id: 77 }), learnerQualification(2, 10)] }) })));
+    expect(plan.aims.map((a) => a.learnerQualificationId)).toEqual([2]);
+    expect(plan.notLinked).toEqual([]);
+  });
+
+  it('E2: a row without its qualification is reported by qualification id, or as not available when it has none', () => {
+    const plan = planOf(planEnrol(input({ links, graph: graph({ qualifications: [
+      learnerQualification(1, 12, { qualification: null }),
+      learnerQualification(2, 10, { qualification_id: null as unknown as number, qualification: null }),
+    ] }) })));
+    expect(plan.notLinked).toEqual([
+      { learnerQualificationId: 1, title: 'qualification #12', reason: 'not available in OneFile' },
+      { learnerQualificationId: 2, title: 'qualification #null', reason: 'not available in OneFile' },
+    ]);
+  });
+
+  it('Q2: pathway problems name the qualification and list its standards', () => {
+    const lq = learnerQualification(1, 11);
+    expect(problemList(planEnrol(input({ links, graph: graph({ qualifications: [lq] }) })))).toEqual([
+      { field: 'pathway.11', message: '"Qualification 11" has 2 OneFile pathways: choose one of 501 (B1 [ST11]), 502 (B2 [ST11])' },
+    ]);
+    expect(problemList(planEnrol(input({ links, graph: graph({ qualifications: [lq] }), choices: { pathways: { 11: 999 } } })))).toEqual([
+      { field: 'pathway.11', message: 'OneFile standard 999 is not a pathway of "Qualification 11" (choose one of 501, 502)' },
+    ]);
+  });
+
+  it('Q2: choices without pathways leave single-standard qualifications alone', () => {
+    const plan = planOf(planEnrol(input({ links, choices: { organisationId: 6000 }, graph: graph({ qualifications: [learnerQualification(1, 10)] }) })));
+    expect(plan.aims.map((a) => a.standardId)).toEqual([500]);
+  });
+
+  it('E8: an assessor who does not exist', () => {
+    expect(problemList(planEnrol(input({ links, graph: graph({ qualifications: [learnerQualification(1, 10, { assessor_officer_id: 99 })] }) })))).toEqual([
+      { field: 'learner_qualification.1.assessor_officer_id', message: '"Qualification 10" names assessor #99, who does not exist' },
+    ]);
+  });
+
+  it('E2: a date that is not a calendar date is left out rather than sent wrong', () => {
+    const plan = planOf(planEnrol(input({ links, graph: graph({ qualifications: [learnerQualification(1, 10, { start_date: '2026-13-01', registration_number: undefined as unknown as null })] }) })));
+    expect(plan.aims[0]?.fields).toMatchObject({ StartDate: null, RegistrationNumber: null });
+  });
+});
+
+describe('E3/E8 review problems', () => {
+  it('E8: a review officer who does not exist', () => {
+    expect(problemList(planEnrol(input({ graph: graph({ reviews: [review(2, { officer_id: 99 })] }) })))).toEqual([
+      { field: 'review.2.officer_id', message: 'review #2 names officer #99, who does not exist' },
+    ]);
+  });
+
+  it('E8: a review that would end after the year 9999', () => {
+    expect(problemList(planEnrol(input({ graph: graph({ reviews: [review(2, { planned_date: '9999-12-31', planned_time: '23:30:00' })] }) })))).toEqual([
+      { field: 'review.2.planned_date', message: 'review #2 is planned so late that it would end after the year 9999: correct its planned date' },
+    ]);
+  });
+});
+
+describe('E4 officers in detail', () => {
+  const links = new Map([[10, [{ standardId: 500, title: 'A' }]], [11, [{ standardId: 501, title: 'B' }]]]);
+
+  it('E4: each officer once with each reason once, names and email trimmed, in the S11 role as additional', () => {
+    const officers = new Map([[1, officer(1)], [2, officer(2, { forenames: ' Tom ', surname: ' Smith ', email: ' tom@x.example ' })], [3, officer(3, { other_system_id: '5', email: null })]]);
+    const plan = planOf(planEnrol(input({
+      links,
+      settings: settings({ additionalAssessorRoles: ['mentor'] }),
+      graph: graph({
+        officers,
+        qualifications: [learnerQualification(1, 10, { assessor_officer_id: 2 }), learnerQualification(2, 11, { assessor_officer_id: 2 })],
+        roles: [{ officerId: 3, role: 'Mentor' }],
+      }),
+    })));
+    expect(plan.officers).toEqual([
+      { officerId: 1, ident: 'O0001', oneFileId: null, firstName: 'Fore1', lastName: 'Sur1', email: 'o1@provider.example', reasons: ['main'] },
+      { officerId: 2, ident: 'O0002', oneFileId: null, firstName: 'Tom', lastName: 'Smith', email: 'tom@x.example', reasons: ['qualification-assessor'] },
+      { officerId: 3, ident: 'O0003', oneFileId: 5, firstName: 'Fore3', lastName: 'Sur3', email: '', reasons: ['additional'] },
+    ]);
+  });
+
+  it('E8: officer problems name the officer (by id when it has no ident) and the field', () => {
+    const officers = new Map([[1, officer(1, { ident: null, other_system_id: '0' })]]);
+    expect(problemList(planEnrol(input({ graph: graph({ officers }) })))).toEqual([
+      { field: 'officer.1.other_system_id', message: 'officer #1 has Other System ID "0", which is not a OneFile id (a positive whole number)' },
+    ]);
+    const unlinked = new Map([[1, officer(1, { email: ' ' })]]);
+    expect(problemList(planEnrol(input({ graph: graph({ officers: unlinked }) })))).toEqual([
+      { field: 'officer.1.email', message: 'officer O0001 is not linked to OneFile and has no email, which OneFile needs to create the assessor' },
+    ]);
+  });
+});
+
+describe('E3/D11 review selection edges', () => {
+  it('D11: attendance of spaces is blank; no planned date, or already in OneFile, is never pushed', () => {
+    const reviews = [
+      review(1, { attended: '  ' }),
+      review(2, { attended: null, planned_date: null }),
+      review(3, { attended: null, onefile_system_id: 40 }),
+    ];
+    expect(selectReviewsForFirstSync(reviews).map((r) => r.id)).toEqual([1]);
+  });
+
+  it('E3: a review without a planned time is scheduled at 09:00 UK time', () => {
+    const plan = planOf(planEnrol(input({ graph: graph({ reviews: [review(2, { planned_date: '2026-12-01', planned_time: null })] }) })));
+    expect(plan.reviews.map((r) => [r.scheduledFor, r.endTime])).toEqual([['2026-12-01T09:00:00.000Z', '2026-12-01T10:00:00.000Z']]);
+  });
+});

@@ -1,12 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { UnrecoverableError } from 'bullmq';
-import {
-  exponentialJitterBackoff,
-  jobActionFor,
-  waitsSoFar,
-  type JobAttempts,
-} from '../../src/jobs/error-policy.js';
+import { exponentialJitterBackoff, jobActionFor, waitsSoFar, type JobAttempts } from '../../src/jobs/error-policy.js';
+import { DEFAULT_JOB_OPTIONS, EXPONENTIAL_JITTER_BACKOFF } from '../../src/queues/job-options.js';
 import { BudgetWaitAbortedError, BudgetWaitTooLongError } from '../../src/limiter/errors.js';
+import { LearnerBusyError, LearnerLeaseLostError } from '../../src/jobs/learner-exclusive.js';
 import {
   OneFileAuthError,
   OneFileBadResponseError,
@@ -109,5 +106,39 @@ describe('exponentialJitterBackoff', () => {
     expect(Math.min(...samples)).toBeGreaterThanOrEqual(2_000);
     expect(Math.max(...samples)).toBeLessThanOrEqual(4_000);
     expect(new Set(samples).size).toBeGreaterThan(50);
+  });
+});
+
+// Issue 23: what the tests above left open (test/MUTATION.md).
+describe('jobActionFor: every wait says why, with the error', () => {
+  it.each([
+    ['OneFile rate limited', new OneFileRateLimitedError({ endpoint, retryAfterMs: 1_000 }), 1_000],
+    ['OneFile call budget busy', new BudgetWaitTooLongError(42_000, 10_000), 42_000],
+    ['interrupted', new BudgetWaitAbortedError(), 0],
+    ['interrupted', new OneFileTransientError({ endpoint, reason: 'aborted' }), 0],
+    ['learner busy', new LearnerBusyError(7, 'job 12', 5_000), 4_000],
+    ['learner lease lost', new LearnerLeaseLostError(7, 'renewal failed'), 4_000],
+  ])('%s', (why, error, delayMs) => {
+    expect(jobActionFor(error, firstRun, { ...noJitter, learnerBusyDelayMs: 4_000 })).toEqual({ kind: 'wait', delayMs, reason: `${why}: ${error.name}: ${error.message}` });
+  });
+
+  it('one learner, one job at a time: a busy learner or a lost lease waits without spending an attempt, within the bound on waits', () => {
+    const job = { attemptsStarted: 4, attemptsMade: 1 };
+    expect(jobActionFor(new LearnerBusyError(7, null, 5_000), job, { maxWaits: 2 }).kind).toBe('fail-permanently');
+    expect(jobActionFor(new LearnerLeaseLostError(7, 'renewal failed'), job, { maxWaits: 3 }).kind).toBe('wait');
+  });
+
+  it('the reason of a non-Error throw is its text, and of an Error its name and message', () => {
+    expect(jobActionFor('boom', firstRun)).toEqual({ kind: 'retry', reason: 'boom' });
+    const quiet = new Error('');
+    expect(jobActionFor(quiet, firstRun)).toEqual({ kind: 'retry', reason: 'Error: ' });
+  });
+});
+
+describe('the job backoff', () => {
+  it('every queue names a backoff type of its own, which BullMQ hands to the worker’s backoffStrategy (not a built-in one)', () => {
+    for (const options of Object.values(DEFAULT_JOB_OPTIONS)) expect(options.backoff).toEqual({ type: EXPONENTIAL_JITTER_BACKOFF });
+    expect(EXPONENTIAL_JITTER_BACKOFF).toMatch(/^[a-z-]+$/);
+    expect(['fixed', 'exponential']).not.toContain(EXPONENTIAL_JITTER_BACKOFF);
   });
 });

@@ -42,3 +42,9 @@ describe('E8/A3: an NI number is refused with the HMRC rule it breaks', () => {
     }
   });
 });
+
+describe('NI number edges (issue 23)', () => {
+  it('two letters later in the number are not a prefix', () => {
+    expect(niNumberProblem('123456ABC')).toBe('it must start with two prefix letters');
+  });
+});

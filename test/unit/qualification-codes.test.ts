@@ -76,3 +76,28 @@ describe('Q1/Q2 matching', () => {
     ]);
   });
 });
+
+// Issue 23: edges the tests above left open (test/MUTATION.md).
+describe('Q1 edges', () => {
+  it('Q1: a blank Code falls back to the title; Code and bracketed codes are trimmed', () => {
+    expect(extractStandardCode('Team Leader [ST0384]', '   ')).toBe('ST0384');
+    expect(extractStandardCode('Team Leader [ST0384]', ' ST0385 ')).toBe('ST0385');
+    expect(extractStandardCode('Team Leader [ ST0384 ]', null)).toBe('ST0384');
+  });
+
+  it('Q1: a code of separators only is no code', () => {
+    expect(normaliseCode(' / - ')).toBeNull();
+    expect(candidateCodes(null)).toEqual([]);
+    expect(candidateCodes(' . ')).toEqual([]);
+  });
+
+  it('Q1: only a trailing AS/OP/GW/EP is an apprenticeship suffix, and a two-character base still counts', () => {
+    expect(candidateCodes('GW1234')).toEqual(['GW1234']);
+    expect(candidateCodes('12AS')).toEqual(['12AS', '12']);
+  });
+
+  it('Q2: pathways are listed by standard id, whatever order OneFile returned them in', () => {
+    const standards = [{ id: 9, title: 'C [ST0070]', code: null }, { id: 3, title: 'A [ST0070]', code: null }, { id: 5, title: 'B [ST0070]', code: null }];
+    expect(matchQualifications([{ id: 1, vqReference: 'ST0070' }], standards)[0]?.standardIds).toEqual([3, 5, 9]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { retentionCutoffs, type RetentionPeriods } from '../../src/rules/retention.js';
+import { retentionCutoffs, STALE_RUN_REASON, type RetentionPeriods } from '../../src/rules/retention.js';
 
 const periods: RetentionPeriods = { auditDays: 365, syncLearnerDays: 90, jobOutcomeDays: 30, runDays: 400, staleRunningHours: 48 };
 
@@ -26,5 +26,15 @@ describe('issue 17 data retention: the cut-off of each kind of row', () => {
     ['auditDays', 0], ['syncLearnerDays', -1], ['jobOutcomeDays', 1.5], ['runDays', Number.NaN], ['staleRunningHours', 0],
   ] as const)('refuses %s = %s: a period of nothing would delete everything', (key, value) => {
     expect(() => retentionCutoffs(now, { ...periods, [key]: value })).toThrow(new RegExp(`retention\\.${key}`));
+  });
+});
+
+describe('issue 17 data retention edges (issue 23)', () => {
+  it('a period of 1 is the least accepted', () => {
+    expect(retentionCutoffs(new Date('2026-12-01T04:30:00Z'), { ...periods, staleRunningHours: 1 }).staleRunning).toEqual(new Date('2026-12-01T03:30:00Z'));
+  });
+
+  it('a run closed as left running says why', () => {
+    expect(STALE_RUN_REASON).toMatch(/^left running by a crash/);
   });
 });

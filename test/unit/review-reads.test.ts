@@ -30,3 +30,14 @@ describe('D6 which reviews are read', () => {
     expect(isReviewComplete(detail(1, { startedOn: 'x', learnerSignedOn: 'y' }))).toBe(true);
   });
 });
+
+// Issue 23: edges the tests above left open (test/MUTATION.md).
+describe('D6 edges', () => {
+  it('D6: a review signed by the learner but not started is not complete', () => {
+    expect(isReviewComplete({ startedOn: null, learnerSignedOn: '2026-11-21T09:00:00.000Z' })).toBe(false);
+  });
+
+  it('D6: a review PICS holds but the sync never recorded is read', () => {
+    expect(planReviewReads([{ id: 5, learnerId: 900, scheduledFor: null, full: null }], new Map(), new Set([5]))).toEqual({ fromRows: [], toGet: [5] });
+  });
+});

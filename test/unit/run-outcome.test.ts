@@ -42,3 +42,10 @@ describe('D10 a failed run names its failed learners and why, by PICS ident or i
     expect(text).not.toContain('\n');
   });
 });
+
+describe('D10 failure reasons (issue 23 edges)', () => {
+  it('a reason of exactly REASON_CHARS is kept whole; spaces around it are dropped', () => {
+    const exact = 'x'.repeat(REASON_CHARS);
+    expect(describeFailedRun([{ learnerId: 1, ident: 'L1', error: `  ${exact}\n` }], { learnersTotal: 1, learnersFailed: 1 })).toBe(`no learner synced: 1 of 1 failed — L1: ${exact}`);
+  });
+});

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { OneFileLearningAim, OneFileReview, OneFileUser } from '../../src/onefile/types.js';
 import {
-  isEmptyPlan, planDefaultLinks, planSync, reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics, type SyncInput,
+  isEmptyPlan, planDefaultLinks, planSync, reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics, type SyncInput, type SyncPlan,
 } from '../../src/rules/sync-plan.js';
+import { takeReviewAt } from '../../src/rules/review-match.js';
 import { graph, learnerQualification, officer, review, settings } from '../helpers/builders.js';
 
 const TODAY = '2026-11-23';
@@ -279,5 +280,363 @@ describe('issue 15: uploads, adoption and stand-ins', () => {
     expect(standIn.picsChanges.map((c) => c.field)).toEqual(['attended', 'actual_date']);
     const real = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }), reviews: [held], officerByOneFileId: officers }));
     expect(real.picsChanges.map((c) => c.field)).toEqual(['attended', 'actual_date', 'officer_id']);
+  });
+});
+
+// Issue 23: the tests below kill the mutants that survived the ones above (test/MUTATION.md). Each compares
+// whole values, so a dropped field, a wrong table, direction or rule id shows.
+
+describe('isEmptyPlan: an unchanged learner only', () => {
+  const empty = (): ReturnType<typeof planSync> => planSync(input());
+  const change = { table: 'review' as const, rowId: 3, field: 'attended', oldValue: 'U', newValue: 'Y', direction: 'to_pics' as const, rule: 'D6' };
+
+  it('a plan with nothing in it is empty, and officer or employer updates without changes keep it so', () => {
+    expect(isEmptyPlan(empty())).toBe(true);
+    expect(isEmptyPlan({ ...empty(), officerUpdates: [{ officerId: 2, oneFileId: 5, push: {}, changes: [] }], organisationUpdate: { organisationId: 7, placementId: 8, push: {}, changes: [] } })).toBe(true);
+  });
+
+  it.each([
+    ['D1–D4/D6 a PICS change', { picsChanges: [change] }],
+    ['D6 a new PICS review', { newPicsReviews: [{ oneFileReviewId: 4, planned_date: null, planned_time: null, attended: 'U' as const, actual_date: null, officer_id: null, trainee_signed_date: null }] }],
+    ['D5 an adoption', { adoptions: [{ reviewId: 3, oneFileReviewId: 4 }] }],
+    ['D2–D4 an aim push', { aimPushes: [{ aimId: 7, learnerQualificationId: 1, patch: { RegistrationNumber: 'R1' } }] }],
+    ['D5 a review upload', { reviewUploads: [{ reviewId: 3, assessorOfficerId: 1, scheduledFor: '2026-12-10T10:00:00.000Z', endTime: '2026-12-10T11:00:00.000Z', visitTypeId: 2 }] }],
+    ['D7 a learner push', { learnerPush: { FirstName: 'Ada' } }],
+    ['D7 an officer change', { officerUpdates: [{ officerId: 2, oneFileId: 5, push: {}, changes: [] }, { officerId: 3, oneFileId: 6, push: { FirstName: 'Tom' }, changes: [change] }] }],
+    ['D7 an employer change', { organisationUpdate: { organisationId: 7, placementId: 8, push: { Name: 'Acme' }, changes: [change] } }],
+  ] as [string, Partial<SyncPlan>][])('is not empty with %s', (_, part) => {
+    expect(isEmptyPlan({ ...empty(), ...part })).toBe(false);
+  });
+});
+
+describe('D1–D4 edge cases', () => {
+  it('D1: a count PICS already holds is no change', () => {
+    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7, total_elements: 120, elements_done: 50 }), aim(7, { totalCriteria: 120, completedCriteria: 50 })));
+    expect(plan.picsChanges).toEqual([]);
+  });
+
+  it('D2: blank means blank after trimming, on both sides, and values are compared trimmed', () => {
+    const lq = learnerQualification(1, 10, { onefile_learning_aim_id: 7, registration_number: '  ', registration_date: '2026-03-01 ' });
+    const plan = planSync(withQualification(lq, aim(7, { registrationNumber: 'R9', registrationDate: '2026-03-01', certificateAppliedDate: ' ' })));
+    expect(plan.picsChanges).toEqual([
+      { table: 'learner_qualification', rowId: 1, field: 'registration_number', oldValue: null, newValue: 'R9', direction: 'to_pics', rule: 'D2' },
+    ]);
+    expect(plan.aimPushes).toEqual([]);
+  });
+
+  it('D2: a field the OneFile aim lacks (undefined) counts as blank and is filled from PICS', () => {
+    const lq = learnerQualification(1, 10, { onefile_learning_aim_id: 7, registration_number: 'R1' });
+    const plan = planSync(withQualification(lq, aim(7, { registrationNumber: undefined as unknown as null })));
+    expect(plan.oneFileChanges).toEqual([
+      { table: 'learner_qualification', rowId: 1, field: 'RegistrationNumber', oldValue: null, newValue: 'R1', direction: 'to_eportfolio', rule: 'D2' },
+    ]);
+    expect(plan.aimPushes).toEqual([{ aimId: 7, learnerQualificationId: 1, patch: { RegistrationNumber: 'R1' } }]);
+  });
+
+  it('D9: a qualification whose learning aim was not read this run is left alone (no crash, no change)', () => {
+    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 8, registration_number: 'R1' }), aim(7)));
+    expect(isEmptyPlan(plan)).toBe(true);
+  });
+});
+
+describe('D6 guards', () => {
+  it('D6: never clears a signed date: an unsigned OneFile review leaves Trainee Signed alone', () => {
+    const plan = planSync(input({
+      graph: graph({ learner: { onefile_id: 900 }, reviews: [review(3, { onefile_system_id: 44, attended: 'Y', actual_date: '2026-11-20', trainee_signed_date: '2026-11-21' })] }),
+      reviews: [oneFileReview(44, { startedOn: '2026-11-20T10:05:00.000Z', learnerSignedOn: null })],
+    }));
+    expect(plan.picsChanges).toEqual([]);
+  });
+
+  it('D6: a changed review is audited as a to_pics change of the review row', () => {
+    const plan = planSync(input({
+      graph: graph({ learner: { onefile_id: 900 }, reviews: [review(3, { onefile_system_id: 44 })] }),
+      reviews: [oneFileReview(44, { startedOn: '2026-11-20T10:05:00.000Z' })],
+    }));
+    expect(plan.picsChanges).toEqual([
+      { table: 'review', rowId: 3, field: 'attended', oldValue: 'U', newValue: 'Y', direction: 'to_pics', rule: 'D6' },
+      { table: 'review', rowId: 3, field: 'actual_date', oldValue: null, newValue: '2026-11-20', direction: 'to_pics', rule: 'D6' },
+    ]);
+    expect(plan.reviewsSeen).toEqual([{ review: oneFileReview(44, { startedOn: '2026-11-20T10:05:00.000Z' }), complete: false }]);
+  });
+
+  it('D6: a new OneFile review without a scheduled time becomes a PICS review without a planned date', () => {
+    const plan = planSync(input({ reviews: [oneFileReview(45, { scheduledFor: null, learnerSignedOn: '2026-07-02T09:00:00.000Z', startedOn: '2026-07-01T09:10:00.000Z' })] }));
+    expect(plan.newPicsReviews).toEqual([{
+      oneFileReviewId: 45, planned_date: null, planned_time: null, attended: 'Y', actual_date: '2026-07-01', officer_id: null, trainee_signed_date: '2026-07-02',
+    }]);
+    expect(plan.reviewsSeen.map((s) => s.complete)).toEqual([true]);
+  });
+});
+
+describe('D5/D11 uploads and adoptions', () => {
+  const at = (r: ReturnType<typeof review>) => planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews: [r] }) })).reviewUploads[0]!.scheduledFor;
+
+  it('D5: no upload without a main officer to stand in as assessor', () => {
+    const plan = planSync(input({ graph: graph({ learner: { onefile_id: 900, main_officer_id: null }, reviews: [review(3, { officer_id: 2 })] }) }));
+    expect(plan.reviewUploads).toEqual([]);
+  });
+
+  it('D5: adopting one review leaves the other uploads in place, and the adoption is audited', () => {
+    const reviews = [review(5), review(6, { planned_date: '2026-12-11' })];
+    const fiveAt = at(review(5));
+    const plan = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: fiveAt, full: null }] }));
+    expect(plan.adoptions).toEqual([{ reviewId: 5, oneFileReviewId: 77 }]);
+    expect(plan.reviewUploads.map((u) => u.reviewId)).toEqual([6]);
+    expect(plan.oneFileChanges).toEqual([{ table: 'review', rowId: 5, field: 'onefile_system_id', oldValue: null, newValue: 77, direction: 'to_eportfolio', rule: 'D5' }]);
+  });
+
+  it('D11: an adoption on the first sync is audited under D11', () => {
+    const plan = planSync(input({ firstSync: true, graph: graph({ learner: { onefile_id: 900 }, reviews: [review(5)] }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: at(review(5)), full: null }] }));
+    expect(plan.oneFileChanges.map((c) => [c.rowId, c.newValue, c.rule])).toEqual([[5, 77, 'D11']]);
+  });
+
+  it('E7/D5: never re-uploads nor re-adopts a review already in OneFile: a OneFile review another PICS review claims is not taken', () => {
+    const fiveAt = at(review(5));
+    const reviews = [review(5), review(8, { onefile_system_id: 77, attended: 'Y', actual_date: '2026-11-01' })];
+    const plan = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: fiveAt, full: null }] }));
+    expect(plan.adoptions).toEqual([]);
+    expect(plan.reviewUploads.map((u) => u.reviewId)).toEqual([5]);
+  });
+
+  it('E7/D5: the adopted review is reconciled as the PICS row it was uploaded from (D6), not as another row', () => {
+    const sixAt = at(review(6, { planned_date: '2026-12-11' }));
+    const reviews = [review(5), review(6, { planned_date: '2026-12-11' })];
+    const held = oneFileReview(77, { scheduledFor: sixAt, startedOn: '2026-12-11T10:00:00.000Z' });
+    const plan = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: sixAt, full: null }], reviews: [held] }));
+    expect(plan.adoptions).toEqual([{ reviewId: 6, oneFileReviewId: 77 }]);
+    expect(plan.newPicsReviews).toEqual([]);
+    expect(plan.picsChanges.map((c) => [c.rowId, c.field, c.newValue])).toEqual([[6, 'attended', 'Y'], [6, 'actual_date', '2026-12-11']]);
+  });
+});
+
+describe('D7 demographics: every field, both ways', () => {
+  const learner = graph({ learner: { onefile_id: 900 } }).learner;
+  // Every field differs from the PICS learner (graph builder), each by a value PICS can store.
+  const different = oneFileUser({
+    firstName: 'Adah', lastName: 'King', email: 'ada@king.example', telephone: '0161 000 1111', mobile: '07700 111111', dob: '2001-04-03',
+    uln: '2345678901', nino: 'CD654321A', l12: '32', l13: 'M', l14: '1', l15: '4',
+  });
+  const toOneFile = (field: string, oldValue: string | null, newValue: string) => ({ table: 'learner', rowId: 1, field, oldValue, newValue, direction: 'to_eportfolio', rule: 'D7' });
+  const toPics = (field: string, oldValue: string | null, newValue: string | number) => ({ table: 'learner', rowId: 1, field, oldValue, newValue, direction: 'to_pics', rule: 'D7' });
+
+  it('push sends every differing learner field under its OneFile name', () => {
+    const { push, changes } = reconcileLearnerDemographics(learner, different, 'push');
+    expect(push).toEqual({
+      FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@learners.example', Telephone: '0161 496 0000', MobileNumber: '07700 900000',
+      DOB: '2001-04-02T00:00:00.000Z', ULN: '1234567890', NINO: 'AB123456C', L12: '31', L13: 'F', L14: '2', L15: '98',
+    });
+    expect(changes).toEqual([
+      toOneFile('FirstName', 'Adah', 'Ada'), toOneFile('LastName', 'King', 'Lovelace'), toOneFile('Email', 'ada@king.example', 'ada@learners.example'),
+      toOneFile('Telephone', '0161 000 1111', '0161 496 0000'), toOneFile('MobileNumber', '07700 111111', '07700 900000'), toOneFile('DOB', '2001-04-03', '2001-04-02'),
+      toOneFile('ULN', '2345678901', '1234567890'), toOneFile('NINO', 'CD654321A', 'AB123456C'), toOneFile('L12', '32', '31'), toOneFile('L13', 'M', 'F'),
+      toOneFile('L14', '1', '2'), toOneFile('L15', '4', '98'),
+    ]);
+  });
+
+  it('pull takes every differing learner field into its PICS column, codes as numbers', () => {
+    const { push, changes } = reconcileLearnerDemographics(learner, different, 'pull');
+    expect(push).toEqual({});
+    expect(changes).toEqual([
+      toPics('first_name', 'Ada', 'Adah'), toPics('surname', 'Lovelace', 'King'), toPics('email', 'ada@learners.example', 'ada@king.example'),
+      toPics('telephone', '0161 496 0000', '0161 000 1111'), toPics('mobile', '07700 900000', '07700 111111'), toPics('birth_date', '2001-04-02', '2001-04-03'),
+      toPics('uln', '1234567890', '2345678901'), toPics('ni_number', 'AB123456C', 'CD654321A'), toPics('ethnicity', '31', 32), toPics('sex', 'F', 'M'),
+      toPics('lldd_health_problem', '2', 1), toPics('disability', '98', 4),
+    ]);
+  });
+
+  it('push never blanks OneFile from an empty PICS field (null or spaces), and compares trimmed values', () => {
+    const sparse = { ...learner, telephone: null, mobile: '   ', email: ' ada@learners.example ' };
+    expect(reconcileLearnerDemographics(sparse, oneFileUser(), 'push')).toEqual({ changes: [], push: {} });
+  });
+
+  it('pull never blanks PICS from a field OneFile lacks (null, undefined or spaces)', () => {
+    const sparse = oneFileUser({ telephone: null, mobile: undefined as unknown as null, email: '  ' });
+    expect(reconcileLearnerDemographics(learner, sparse, 'pull')).toEqual({ changes: [], push: {} });
+  });
+
+  it.each([
+    ['a code that is not a whole number', { l12: '3.5', l15: 'abc' }],
+    ['a code PICS already holds, written differently', { l12: '031' }],
+    ['a sex code PICS cannot store', { l13: 'X' }],
+    ['a ULN that is not 10 digits', { uln: '12345' }],
+    ['a ULN with more than 10 digits', { uln: '12345678901' }],
+    ['a ULN with letters around 10 digits', { uln: 'A1234567890' }],
+    ['an NI number longer than PICS keeps', { nino: 'AB123456CX' }],
+  ])('pull never writes a value PICS cannot store: %s', (_, fields) => {
+    expect(reconcileLearnerDemographics(learner, oneFileUser(fields), 'pull').changes).toEqual([]);
+  });
+
+  it.each([['M'], ['F'], ['9']])('pull takes the sex code %s', (code) => {
+    const sparse = { ...learner, sex: null };
+    expect(reconcileLearnerDemographics(sparse, oneFileUser({ l13: code }), 'pull').changes).toEqual([toPics('sex', null, code)]);
+  });
+
+  it('pull takes a 9-character NI number (the longest PICS keeps)', () => {
+    expect(reconcileLearnerDemographics(learner, oneFileUser({ nino: 'CD654321A' }), 'pull').changes).toEqual([toPics('ni_number', 'AB123456C', 'CD654321A')]);
+  });
+
+  it('planSync in pull mode puts learner changes on the PICS side and pushes nothing', () => {
+    const plan = planSync(input({ settings: settings({ learnerDemographicsMode: 'pull' }), oneFileLearner: oneFileUser({ firstName: 'Adah', l15: '4' }) }));
+    expect(plan.picsChanges).toEqual([toPics('first_name', 'Ada', 'Adah'), toPics('disability', '98', 4)]);
+    expect(plan.oneFileChanges).toEqual([]);
+    expect(plan.learnerPush).toBeNull();
+    expect(isEmptyPlan(plan)).toBe(false);
+  });
+
+  it('planSync in push mode puts learner changes on the OneFile side, and an unchanged learner pushes nothing', () => {
+    const plan = planSync(input({ settings: settings({ learnerDemographicsMode: 'push' }), oneFileLearner: oneFileUser({ firstName: 'Adah' }) }));
+    expect(plan.oneFileChanges).toEqual([toOneFile('FirstName', 'Adah', 'Ada')]);
+    expect(plan.picsChanges).toEqual([]);
+    expect(planSync(input({ settings: settings({ learnerDemographicsMode: 'push' }), oneFileLearner: oneFileUser() })).learnerPush).toBeNull();
+  });
+
+  it('planSync with the OneFile learner not read leaves demographics alone, whatever the mode', () => {
+    expect(isEmptyPlan(planSync(input({ settings: settings({ learnerDemographicsMode: 'push' }), oneFileLearner: null })))).toBe(true);
+  });
+});
+
+describe('D7 officer demographics: every field, both ways', () => {
+  const o = officer(2, { forenames: 'Tom', surname: 'Smith', email: 'tom@x.example', telephone: '0161 1', mobile: '07700 1' });
+  const fromOneFile = oneFileUser({ firstName: 'Thomas', lastName: 'Smyth', email: 'thomas@x.example', telephone: '0161 2', mobile: '07700 2' });
+  const row = (field: string, oldValue: string | null, newValue: string, direction: string) => ({ table: 'officer', rowId: 2, field, oldValue, newValue, direction, rule: 'D7' });
+
+  it('push sends every differing field', () => {
+    expect(reconcileOfficerDemographics(o, fromOneFile, 'push')).toEqual({
+      push: { FirstName: 'Tom', LastName: 'Smith', Email: 'tom@x.example', Telephone: '0161 1', MobileNumber: '07700 1' },
+      changes: [
+        row('FirstName', 'Thomas', 'Tom', 'to_eportfolio'), row('LastName', 'Smyth', 'Smith', 'to_eportfolio'), row('Email', 'thomas@x.example', 'tom@x.example', 'to_eportfolio'),
+        row('Telephone', '0161 2', '0161 1', 'to_eportfolio'), row('MobileNumber', '07700 2', '07700 1', 'to_eportfolio'),
+      ],
+    });
+  });
+
+  it('pull takes every differing field, cut to what PICS keeps (100 characters)', () => {
+    const long = 'T'.repeat(150);
+    expect(reconcileOfficerDemographics(o, { ...fromOneFile, firstName: long }, 'pull')).toEqual({
+      push: {},
+      changes: [
+        row('forenames', 'Tom', 'T'.repeat(100), 'to_pics'), row('surname', 'Smith', 'Smyth', 'to_pics'), row('email', 'tom@x.example', 'thomas@x.example', 'to_pics'),
+        row('telephone', '0161 1', '0161 2', 'to_pics'), row('mobile', '07700 1', '07700 2', 'to_pics'),
+      ],
+    });
+  });
+
+  it('push never blanks OneFile, pull never blanks PICS', () => {
+    const blankOfficer = officer(2, { forenames: 'Tom', surname: 'Smith', email: null, telephone: null, mobile: null });
+    const blankOneFile = oneFileUser({ firstName: 'Tom', lastName: 'Smith', email: null, telephone: null, mobile: null });
+    expect(reconcileOfficerDemographics(blankOfficer, { ...blankOneFile, email: 'tom@x.example' }, 'push')).toEqual({ changes: [], push: {} });
+    expect(reconcileOfficerDemographics({ ...blankOfficer, email: 'tom@x.example' }, blankOneFile, 'pull')).toEqual({ changes: [], push: {} });
+  });
+
+  it('nothing without the OneFile user, nor in mode none', () => {
+    expect(reconcileOfficerDemographics(o, null, 'push')).toEqual({ changes: [], push: {} });
+    expect(reconcileOfficerDemographics(o, null, 'pull')).toEqual({ changes: [], push: {} });
+    expect(reconcileOfficerDemographics(o, fromOneFile, 'none')).toEqual({ changes: [], push: {} });
+  });
+
+  it('planSync carries each linked officer’s update', () => {
+    const plan = planSync(input({ settings: settings({ officerDemographicsMode: 'push' }), officers: [{ officer: o, oneFileId: 122762, oneFile: { ...fromOneFile, lastName: 'Smith', email: 'tom@x.example', telephone: '0161 1', mobile: '07700 1' } }] }));
+    expect(plan.officerUpdates).toEqual([{ officerId: 2, oneFileId: 122762, push: { FirstName: 'Tom' }, changes: [row('FirstName', 'Thomas', 'Tom', 'to_eportfolio')] }]);
+  });
+});
+
+describe('D7 organisation demographics: every field, both ways', () => {
+  const org = {
+    id: 7, ident: 'E0007', name: 'Acme Ltd', email: 'hr@acme.example', telephone: '0161 000', website: 'https://acme.example', address1: '1 Road',
+    address2: 'Town', address3: null, address4: null, address5: null, postcode: 'M1 1AA', edrs_number: null, additional_id: '18928',
+  };
+  const placement = { id: 18928, name: 'ACME Limited', misId: null, address: 'Old\r\nPlace', email: 'jobs@acme.example', telephone: '0161 999', web: 'https://acme.test' };
+  const row = (field: string, oldValue: string | null, newValue: string, direction: string) => ({ table: 'organisation', rowId: 7, field, oldValue, newValue, direction, rule: 'D7' });
+
+  it('push sends every differing field and the address', () => {
+    expect(reconcileOrganisationDemographics(org, placement, 'push')).toEqual({
+      push: { Name: 'Acme Ltd', Email: 'hr@acme.example', Telephone: '0161 000', Web: 'https://acme.example', Address: '1 Road\nTown\nM1 1AA' },
+      changes: [
+        row('Name', 'ACME Limited', 'Acme Ltd', 'to_eportfolio'), row('Email', 'jobs@acme.example', 'hr@acme.example', 'to_eportfolio'),
+        row('Telephone', '0161 999', '0161 000', 'to_eportfolio'), row('Web', 'https://acme.test', 'https://acme.example', 'to_eportfolio'),
+        row('Address', 'Old\r\nPlace', '1 Road\nTown\nM1 1AA', 'to_eportfolio'),
+      ],
+    });
+  });
+
+  it('pull takes every differing field, cut to what PICS keeps (200 characters), and leaves the address lines alone', () => {
+    const long = 'N'.repeat(250);
+    expect(reconcileOrganisationDemographics(org, { ...placement, name: long }, 'pull')).toEqual({
+      push: {},
+      changes: [
+        row('name', 'Acme Ltd', 'N'.repeat(200), 'to_pics'), row('email', 'hr@acme.example', 'jobs@acme.example', 'to_pics'),
+        row('telephone', '0161 000', '0161 999', 'to_pics'), row('website', 'https://acme.example', 'https://acme.test', 'to_pics'),
+      ],
+    });
+  });
+
+  it('push sends no address OneFile already holds (CRLF or LF), and none from a PICS organisation without one', () => {
+    const same = { ...placement, name: 'Acme Ltd', email: 'hr@acme.example', telephone: '0161 000', web: 'https://acme.example' };
+    expect(reconcileOrganisationDemographics(org, { ...same, address: '1 Road\r\nTown\r\nM1 1AA' }, 'push')).toEqual({ changes: [], push: {} });
+    const noAddress = { ...org, address1: null, address2: ' ', postcode: null };
+    expect(reconcileOrganisationDemographics(noAddress, same, 'push')).toEqual({ changes: [], push: {} });
+  });
+
+  it('push of an address to a placement read without one records no old value', () => {
+    const same = { id: 18928, name: 'Acme Ltd', misId: null, email: 'hr@acme.example', telephone: '0161 000', web: 'https://acme.example' };
+    expect(reconcileOrganisationDemographics(org, same, 'push').changes).toEqual([row('Address', null, '1 Road\nTown\nM1 1AA', 'to_eportfolio')]);
+  });
+
+  it('nothing without the OneFile placement, nor in mode none; a pull never blanks PICS', () => {
+    expect(reconcileOrganisationDemographics(org, null, 'push')).toEqual({ changes: [], push: {} });
+    expect(reconcileOrganisationDemographics(org, null, 'pull')).toEqual({ changes: [], push: {} });
+    expect(reconcileOrganisationDemographics(org, placement, 'none')).toEqual({ changes: [], push: {} });
+    expect(reconcileOrganisationDemographics(org, { id: 18928, name: 'Acme Ltd', misId: null }, 'pull')).toEqual({ changes: [], push: {} });
+  });
+
+  it('planSync carries the employer update', () => {
+    const plan = planSync(input({ settings: settings({ organisationDemographicsMode: 'pull' }), organisation: { organisation: org, placementId: 18928, oneFile: { ...placement, email: 'hr@acme.example', telephone: '0161 000', web: 'https://acme.example' } } }));
+    expect(plan.organisationUpdate).toEqual({ organisationId: 7, placementId: 18928, push: {}, changes: [row('name', 'Acme Ltd', 'ACME Limited', 'to_pics')] });
+  });
+});
+
+describe('D8 edge cases', () => {
+  it('no officer or employer id resolved: nothing pushed, whatever was pushed before', () => {
+    const { patch, changes } = planDefaultLinks(settings(), 42, { mainOfficerOneFileId: null, employerPlacementId: null, lastPushed: { defaultAssessorId: 1, placementId: 2 } });
+    expect({ patch, changes }).toEqual({ patch: {}, changes: [] });
+  });
+
+  it('the change is audited on the learner, to OneFile', () => {
+    const { changes } = planDefaultLinks(settings(), 42, { mainOfficerOneFileId: 5, employerPlacementId: 6, lastPushed: { defaultAssessorId: null, placementId: null } });
+    expect(changes).toEqual([
+      { table: 'learner', rowId: 42, field: 'DefaultAssessorID', oldValue: null, newValue: 5, direction: 'to_eportfolio', rule: 'D8' },
+      { table: 'learner', rowId: 42, field: 'PlacementID', oldValue: null, newValue: 6, direction: 'to_eportfolio', rule: 'D8' },
+    ]);
+  });
+});
+
+describe('E7/D5 finding an earlier attempt\'s upload', () => {
+  it('takes the first unclaimed review at exactly that time, once', () => {
+    const at = Date.parse('2026-12-10T10:00:00.000Z');
+    const rows = [
+      { id: 1, learnerId: 900, scheduledFor: '2026-12-10T11:00:00.000Z', full: null },
+      { id: 2, learnerId: 900, scheduledFor: null, full: null },
+      { id: 3, learnerId: 900, scheduledFor: '2026-12-10T10:00:00.000Z', full: null },
+      { id: 4, learnerId: 900, scheduledFor: '2026-12-10T10:00:00Z', full: null },
+    ];
+    expect(takeReviewAt(rows, at, new Set([3]))).toBe(4);
+    expect(takeReviewAt(rows, at, new Set([3]))).toBeNull();
+    expect(rows.map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('D2 and D7 compare trimmed values on both sides', () => {
+  it('D2: OneFile’s value with spaces around it is the value PICS holds', () => {
+    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7, registration_number: 'R1' }), aim(7, { registrationNumber: ' R1 ' })));
+    expect(isEmptyPlan(plan)).toBe(true);
+  });
+
+  it('D7: an organisation push never pulls a value PICS lacks into PICS', () => {
+    const org = {
+      id: 7, ident: 'E0007', name: 'Acme Ltd', email: null, telephone: null, website: null, address1: null,
+      address2: null, address3: null, address4: null, address5: null, postcode: null, edrs_number: null, additional_id: '18928',
+    };
+    expect(reconcileOrganisationDemographics(org, { id: 18928, name: 'Acme Ltd', misId: null, email: 'hr@acme.example', web: 'https://acme.example' }, 'push')).toEqual({ changes: [], push: {} });
   });
 });
