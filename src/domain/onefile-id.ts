@@ -4,7 +4,7 @@
  */
 export function parseOneFileId(value: string | null): number | null | 'invalid' {
   if (value === null || value.trim() === '') return null;
-  const n = Number(value.trim());
+  const n = Number(value); // Number() ignores surrounding white space itself
   return Number.isInteger(n) && n > 0 ? n : 'invalid';
 }
 

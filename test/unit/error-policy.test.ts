@@ -1,9 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { UnrecoverableError } from 'bullmq';
 import { exponentialJitterBackoff, jobActionFor, waitsSoFar, type JobAttempts } from '../../src/jobs/error-policy.js';
+import { EnrolInvalidError } from '../../src/eportfolio/errors.js';
+import { WireContractError } from '../../src/jobs/contract-gate.js';
+import { SmartAssessorRefusedError, SmartAssessorTransientError } from '../../src/smartassessor/errors.js';
 import { DEFAULT_JOB_OPTIONS, EXPONENTIAL_JITTER_BACKOFF } from '../../src/queues/job-options.js';
 import { BudgetWaitAbortedError, BudgetWaitTooLongError } from '../../src/limiter/errors.js';
-import { LearnerBusyError, LearnerLeaseLostError } from '../../src/jobs/learner-exclusive.js';
+import { EntityLockAbortedError, EntityLockBusyError } from '../../src/db/entity-lock.js';
+import { LearnerBusyError, LearnerLeaseLostError, LearnerWaitAbortedError } from '../../src/jobs/learner-exclusive.js';
 import {
   OneFileAuthError,
   OneFileBadResponseError,
@@ -118,6 +122,9 @@ describe('jobActionFor: every wait says why, with the error', () => {
     ['interrupted', new OneFileTransientError({ endpoint, reason: 'aborted' }), 0],
     ['learner busy', new LearnerBusyError(7, 'job 12', 5_000), 4_000],
     ['learner lease lost', new LearnerLeaseLostError(7, 'renewal failed'), 4_000],
+    ['record busy', new EntityLockBusyError('onefile:officer:5740:3', 120_000), 4_000],
+    ['interrupted', new EntityLockAbortedError('onefile:officer:5740:3'), 0],
+    ['interrupted', new LearnerWaitAbortedError(7), 0],
   ])('%s', (why, error, delayMs) => {
     expect(jobActionFor(error, firstRun, { ...noJitter, learnerBusyDelayMs: 4_000 })).toEqual({ kind: 'wait', delayMs, reason: `${why}: ${error.name}: ${error.message}` });
   });
@@ -132,6 +139,17 @@ describe('jobActionFor: every wait says why, with the error', () => {
     expect(jobActionFor('boom', firstRun)).toEqual({ kind: 'retry', reason: 'boom' });
     const quiet = new Error('');
     expect(jobActionFor(quiet, firstRun)).toEqual({ kind: 'retry', reason: 'Error: ' });
+  });
+});
+
+describe('jobActionFor: our errors say whether a retry can help (WorkerError.permanent)', () => {
+  it.each([
+    ['a Smart Assessor refusal', new SmartAssessorRefusedError('insertLearner', 'duplicate'), 'fail-permanently'],
+    ['a Smart Assessor network failure', new SmartAssessorTransientError('getAllLearners', 'ECONNRESET'), 'retry'],
+    ['an enrol a PICS user must fix', new EnrolInvalidError([{ field: 'email', message: 'learner L0007 has no email' }]), 'fail-permanently'],
+    ['a contract probe that stops OneFile jobs', new WireContractError('stopped'), 'fail-permanently'],
+  ] as const)('%s → %s', (_what, error, kind) => {
+    expect(jobActionFor(error, firstRun).kind).toBe(kind);
   });
 });
 
