@@ -72,6 +72,36 @@ describe('dropped connections', () => {
   });
 });
 
+describe('a write made, its answer late (latency.when: after)', () => {
+  it('applies the call at once, holds the answer, and counts a caller gone before it as abandoned', async () => {
+    await start({ faults: { latency: { kind: 'fixed', ms: 60_000, when: 'after' }, endpoints: ['POST /Classroom'] } });
+    const caller = new AbortController();
+    const answered = fetch(`${sim.baseUrl}/Classroom`, {
+      method: 'POST', signal: caller.signal, headers: { 'X-TokenID': api.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ OrganisationID: ORG, Name: 'Made, not answered' }),
+    }).catch((e: unknown) => e);
+    // Made while the answer still waits: the caller has heard nothing yet.
+    for (let i = 0; ![...sim.state.classrooms.values()].some((c) => c.Name === 'Made, not answered'); i++) {
+      if (i > 500) throw new Error('the classroom was never made');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(sim.stats().writesAwaitingAnswer).toBe(1);
+    expect(sim.stats().byEndpoint['POST /Classroom']).toBeUndefined();
+    caller.abort(); // the caller dies inside the window
+    expect(await answered).toMatchObject({ name: 'AbortError' });
+    for (let i = 0; sim.stats().abandoned === 0; i++) {
+      if (i > 500) throw new Error('the abandoned answer was never counted');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(sim.stats()).toMatchObject({ abandoned: 1, writesAwaitingAnswer: 0, byEndpoint: { 'POST /Classroom': { abandoned: 1 } } });
+  });
+
+  it('refuses a latency.when that is neither before nor after', async () => {
+    await start();
+    expect((await admin(sim, 'POST', '/faults', { latency: { kind: 'fixed', ms: 1, when: 'later' } })).status).toBe(400);
+  });
+});
+
 describe('latency and slow answers', () => {
   const timed = async (path = '/Customer') => {
     const t = performance.now();
