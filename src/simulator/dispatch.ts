@@ -42,7 +42,7 @@ export async function serve(sim: Simulator, def: RouteDef, endpoint: string, req
 const isWrite = (endpoint: string): boolean => endpoint.startsWith('POST ') && !endpoint.includes('/Search') && endpoint !== 'POST /Authentication';
 
 /** Holds an answer back `ms`, or until the caller's connection closes (it died waiting: nobody to answer). */
-async function lateAnswer(req: FastifyRequest, ms: number): Promise<void> {
+export async function lateAnswer(req: FastifyRequest, ms: number): Promise<void> {
   const socket = req.raw.socket;
   if (!socket || socket.destroyed) return;
   const gone = new AbortController();

@@ -211,11 +211,10 @@ describe('CLI (node dist/src/cli.js) against a real database, Redis and the simu
     const badPathway = await cli(h, ['enqueue', 'enrol', 'L0003', '--pathway', 'three']);
     expect(badPathway.code).toBe(1);
     expect(badPathway.stderr).toMatch(/<qualificationId>=<standardId>/);
-    const started = Date.now();
+    // Fails rather than retrying for ever (the test's own timeout would catch a hang); how fast is not asserted.
     const noRedis = await cli(h, ['status'], { REDIS_URL: 'redis://:hunter2secret@127.0.0.1:1' });
     expect(noRedis.code).toBe(1);
     expect(noRedis.stderr).toMatch(/^Redis \(redis\.url\) is unreachable: connect ECONNREFUSED/);
     expect(noRedis.stderr).not.toContain('hunter2secret');
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
