@@ -1,3 +1,4 @@
+import { exitWithVerdicts } from '../support/verdict.js';
 import { REVIEW_ROW_SHAPES, type ReviewRowShape } from '../../src/simulator/options.js';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -300,6 +301,9 @@ function report(results: RunResult[], enrolled: EnrolledState, inScope: number, 
   ].join('\n');
 }
 
+let duplicatesLine = 'Duplicates in the simulator after the runs: not counted (the run stopped first) — MISSED';
+let lastText = '';
+
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const machineAtStart = machineLine();
@@ -363,7 +367,9 @@ async function main(): Promise<void> {
         + `${result.calls.rateLimited} 429s, ${result.summary.learnersChanged} changed, ${result.summary.learnersFailed} failed`);
     }
     const duplicates = sim.duplicates();
-    if (duplicates.total) console.log(`DUPLICATES in the simulator after the runs: ${JSON.stringify(duplicates).slice(0, 400)}`);
+    duplicatesLine = duplicates.total
+      ? `DUPLICATES in the simulator after the runs (must be none): ${JSON.stringify(duplicates).slice(0, 400)}`
+      : 'Duplicates in the simulator after the runs: 0 (must be 0: met)';
   } catch (error) {
     printWorkerTails(workers);
     throw error;
@@ -375,15 +381,16 @@ async function main(): Promise<void> {
     redis.disconnect();
     await bench?.drop().catch((e: unknown) => console.error(`could not drop ${bench?.name}:`, e));
   }
-  const text = report(results, enrolled, inScope, (performance.now() - startedAt) / 1000);
+  const text = `${report(results, enrolled, inScope, (performance.now() - startedAt) / 1000)}\n${duplicatesLine}`;
   console.log(`\n${text}`);
   if (args.out) {
     writeFileSync(args.out, `${resultsHeader('Daily-sync benchmark', 'bench:daily-sync', machineAtStart)}\n${text}\n`);
   }
+  lastText = text;
 }
 
 onInterrupt();
-main().catch((error: unknown) => {
+main().then(() => { if (lastText) exitWithVerdicts(lastText); }).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

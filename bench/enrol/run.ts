@@ -1,3 +1,4 @@
+import { exitWithVerdicts } from '../support/verdict.js';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -144,7 +145,9 @@ async function runPhase(ctx: Context, count: number, learnerIds: number[]): Prom
     const jobs = (await Promise.all(learnerIds.map((id) => queue.getJob(jobIds.enrol(id))))).filter((j): j is Job => j !== undefined);
     if (jobs.length !== learnerIds.length) throw new Error(`${learnerIds.length - jobs.length} enrol jobs are missing`);
     const finished = Math.max(...jobs.map((j) => j.finishedOn ?? 0));
-    const failed = jobs.filter((j) => j.failedReason).map((j) => ({ jobId: j.id!, reason: j.failedReason! }));
+    // Failed by its final state: a job that completed on a retry keeps the earlier attempt's failedReason.
+    const states = await Promise.all(jobs.map((j) => j.getState()));
+    const failed = jobs.flatMap((j, i) => (states[i] === 'completed' ? [] : [{ jobId: j.id!, reason: `${states[i]}: ${j.failedReason ?? 'no reason recorded'}` }]));
     const calls = callCounts(stats);
     const totals = totalsBetween(before, after);
     return {
@@ -254,6 +257,7 @@ async function main(): Promise<void> {
     writeFileSync(args.out, `${resultsHeader('Enrol benchmark', 'bench:enrol', machineAtStart)}\n${text}\n`);
   }
   if (duplicates !== 0 || results.some((r) => r.failed.length > 0)) process.exitCode = 1;
+  exitWithVerdicts(text);
 }
 
 onInterrupt();

@@ -1,3 +1,4 @@
+import { exitWithVerdicts } from '../support/verdict.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -182,12 +183,14 @@ function report(cells: Cell[], seconds: number): string {
   const verdicts = cells.filter((c) => c.strategy === 'ours' && c.procs >= 4).map((c) => {
     const okRate = c.ratio >= 0.97 * budgetRatio;
     const ok429 = c.rateLimited === 0;
-    const okClick = percentile(c.samples, 99) <= 10;
+    // A p99 of fewer samples than asked for is no p99: short of them, the target is missed.
+    const enoughSamples = c.samples.length >= neededSamples;
+    const okClick = enoughSamples && percentile(c.samples, 99) <= 10;
     return `- ours × ${c.procs}: ${fixed(c.ratio / budgetRatio, 3)} × budget (target ≥ 0.97) ${okRate ? 'met' : 'MISSED'}; `
       + `429s ${c.rateLimited} (target 0) ${ok429 ? 'met' : 'MISSED'}; on-demand p99 ${fixed(percentile(c.samples, 99), 1)} s `
-      + `(target ≤ 10) ${okClick ? 'met' : 'MISSED'}`;
+      + `of ${c.samples.length} samples (target ≤ 10 over ≥ ${neededSamples}) ${okClick ? 'met' : 'MISSED'}`;
   });
-  const errors = cells.filter((c) => c.errors > 0).map((c) => `- ${c.strategy} × ${c.procs}: ${c.errors} answers other than 200/429`);
+  const errors = cells.filter((c) => c.errors > 0).map((c) => `- ${c.strategy} × ${c.procs}: ${c.errors} answers other than 200/429 (target 0: MISSED)`);
   return [
     `OneFile limit ${LIMIT}/min, strict sliding window; speed ×${speed} (a OneFile minute = ${fixed(ONE_MINUTE / 1000, 1)} s); `
       + `≥ ${minutes} OneFile minutes measured per row after ${fixed(warmupMs / ONE_MINUTE, 1)} min warm-up; `
@@ -232,6 +235,7 @@ async function main(): Promise<void> {
   if (args.out) {
     writeFileSync(args.out, `# Limiter benchmark: one run\n\nPrinted by \`npm run bench:limiter\` on ${new Date().toISOString().slice(0, 10)}.\n\n${text}\n`);
   }
+  exitWithVerdicts(text);
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { exitWithVerdicts } from '../support/verdict.js';
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -109,7 +110,9 @@ function report(samples: Sample[], { inScope, runs, duplicates }: { inScope: num
   const rssChanges = end.rssMb.map((mb, i) => pct(start.rssMb[i]!, mb));
   const redisChange = pct(start.redisMb, end.redisMb);
   const flat = rssChanges.every((p) => Math.abs(p) <= 10) && Math.abs(redisChange) <= 10;
-  const bounded = end.completed <= RETENTION && samples.every((s) => s.completed <= RETENTION);
+  // Bounded only once shown at the steady state: a run too short to fill the retention proves nothing.
+  const reached = steadyIndex >= 0;
+  const bounded = reached && end.completed <= RETENTION && samples.every((s) => s.completed <= RETENTION);
   const text = [
     `${learnerCount} PICS learners generated and put into OneFile directly; ${inScope} in the daily scope, synced by ${runs} daily runs back to back `
       + `(${end.jobs} per-learner jobs) by ${procs} processes \`node dist/src/main.js\`, DAILY_SYNC_CONCURRENCY=${args.concurrency}; `
@@ -129,7 +132,7 @@ function report(samples: Sample[], { inScope, runs, duplicates }: { inScope: num
     '',
     `Every run: ${runsFailed.length === 0 ? 'completed, every learner synced, none failed' : `PROBLEMS — ${runsFailed.join('; ')}`}. `
       + `Duplicates in the simulator at the end: ${duplicates}.`,
-    `Verdict: memory ${flat ? 'flat within 10%' : 'NOT flat within 10%'}; Redis ${bounded ? `bounded by the retention (≤ ${RETENTION} completed jobs kept)` : 'NOT bounded'}.`,
+    `Verdict: memory ${flat ? 'flat within 10%' : 'NOT flat within 10%'}; Redis ${bounded ? `bounded by the retention (≤ ${RETENTION} completed jobs kept)` : reached ? 'NOT bounded' : 'NOT bounded (steady state NOT REACHED: run longer)'}.`,
     `(${fixed(minutes, 1)} min in all, set-up included)`,
   ].join('\n');
   return { text, flat: flat && bounded && runsFailed.length === 0 && duplicates === 0 };
@@ -215,6 +218,7 @@ async function main(): Promise<void> {
   console.log(`\n${text}`);
   if (args.out) writeFileSync(args.out, `${resultsHeader('Soak', 'bench:soak', machineAtStart)}\n${text}\n`);
   if (!flat) process.exitCode = 1;
+  exitWithVerdicts(text);
 }
 
 onInterrupt();

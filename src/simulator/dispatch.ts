@@ -19,11 +19,42 @@ const DENIED = 'Authorization has been denied for this request.';
 export async function serve(sim: Simulator, def: RouteDef, endpoint: string, req: FastifyRequest, reply: FastifyReply) {
   const plan = sim.faults.plan(endpoint, () => learnerOfCall(sim, endpoint, req.params as Record<string, string>, Body.from(req.body)));
   if (plan?.drop === 'before') return drop(sim, endpoint, reply);
-  if (plan && plan.delayMs > 0) await sleep(plan.delayMs);
+  if (plan && plan.delayMs > 0 && plan.delayWhen === 'before') await sleep(plan.delayMs);
   const result = answer(sim, def, endpoint, req, plan);
+  if (plan && plan.delayMs > 0 && plan.delayWhen === 'after') {
+    const write = isWrite(endpoint);
+    if (write) sim.stats.writesAwaitingAnswer++;
+    await lateAnswer(req, plan.delayMs);
+    if (write) sim.stats.writesAwaitingAnswer--;
+  }
   if (plan && plan.slowMs > 0) await sleep(plan.slowMs);
   if (plan?.drop === 'after') return drop(sim, endpoint, reply);
+  // The caller went away while its answer waited (a client killed mid-call): the call was made, never answered.
+  // (The socket, not the request: a request whose body has been read counts as destroyed while its socket lives.)
+  if (req.raw.socket?.destroyed) {
+    sim.stats.record(endpoint, 'abandoned');
+    return reply;
+  }
   return send(sim, endpoint, reply, result);
+}
+
+/** A call that changes OneFile: a POST that is neither a search nor a login. */
+const isWrite = (endpoint: string): boolean => endpoint.startsWith('POST ') && !endpoint.includes('/Search') && endpoint !== 'POST /Authentication';
+
+/** Holds an answer back `ms`, or until the caller's connection closes (it died waiting: nobody to answer). */
+export async function lateAnswer(req: FastifyRequest, ms: number): Promise<void> {
+  const socket = req.raw.socket;
+  if (!socket || socket.destroyed) return;
+  const gone = new AbortController();
+  const onClose = () => gone.abort();
+  socket.once('close', onClose);
+  try {
+    await sleep(ms, undefined, { signal: gone.signal });
+  } catch {
+    // the caller went away: serve() counts the call as abandoned
+  } finally {
+    socket.off('close', onClose);
+  }
 }
 
 function answer(sim: Simulator, def: RouteDef, endpoint: string, req: FastifyRequest, plan: FaultPlan | null): ApiResult {

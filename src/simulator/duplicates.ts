@@ -9,6 +9,8 @@ export interface DuplicateReport {
   usersSameMisId: Array<{ OrganisationID: number | null; MISID: string; UserIDs: number[]; Archived: boolean[] }>;
   learningAimsSameStandard: Array<{ UserID: number | null; StandardID: number | null; LearningAimIDs: number[] }>;
   reviewsSameSlot: Array<{ LearnerID: number | null; AssessorID: number | null; ScheduledFor: string | null; ReviewIDs: number[] }>;
+  /** Visits of one learner and assessor at one start: a review upload retried after its visit was made (D5). */
+  visitsSameSlot: Array<{ LearnerID: number | null; AssessorID: number | null; DateFrom: string | null; VisitIDs: number[] }>;
   placementsSameName: Array<{ OrganisationID: number | null; Name: string; PlacementIDs: number[] }>;
   classroomsSameName: Array<{ OrganisationID: number | null; Name: string; ClassroomIDs: number[] }>;
   total: number;
@@ -37,13 +39,15 @@ export function findDuplicates(state: SimState): DuplicateReport {
   const reviews = groups(state.reviews.values(), (r) => `${r.LearnerID}|${r.AssessorID}|${r.ScheduledFor}`)
     .map((g) => ({ LearnerID: g[0]!.LearnerID, AssessorID: g[0]!.AssessorID, ScheduledFor: g[0]!.ScheduledFor,
       ReviewIDs: g.map((r) => r.ID) }));
+  const visits = groups(state.visits.values(), (v) => `${v.LearnerID}|${v.AssessorID}|${v.DateFrom}`)
+    .map((g) => ({ LearnerID: g[0]!.LearnerID, AssessorID: g[0]!.AssessorID, DateFrom: g[0]!.DateFrom, VisitIDs: g.map((v) => v.ID) }));
   const placements = groups(state.placements.values(), (p) => `${p.OrganisationID}|${norm(p.Name)}`)
     .map((g) => ({ OrganisationID: g[0]!.OrganisationID, Name: g[0]!.Name ?? '', PlacementIDs: g.map((p) => p.ID) }));
   const classrooms = groups(state.classrooms.values(), (c) => `${c.OrganisationID}|${norm(c.Name)}`)
     .map((g) => ({ OrganisationID: g[0]!.OrganisationID, Name: g[0]!.Name ?? '', ClassroomIDs: g.map((c) => c.ID) }));
   return {
-    usersSameMisId: users, learningAimsSameStandard: aims, reviewsSameSlot: reviews,
+    usersSameMisId: users, learningAimsSameStandard: aims, reviewsSameSlot: reviews, visitsSameSlot: visits,
     placementsSameName: placements, classroomsSameName: classrooms,
-    total: users.length + aims.length + reviews.length + placements.length + classrooms.length,
+    total: users.length + aims.length + reviews.length + visits.length + placements.length + classrooms.length,
   };
 }

@@ -1,11 +1,17 @@
 import { badRequest } from './errors.js';
 import { mulberry32, normalFrom, type Random } from '../util/prng.js';
 
-export type Latency =
+/**
+ * Extra real time per call. `when` (default `before`): before the call is handled, as a slow network; or
+ * `after`: the call is handled at once (a write is made) and only its answer is late, the window in which a
+ * client that dies has made a change it never learns of.
+ */
+export type Latency = (
   | { kind: 'none' }
   | { kind: 'fixed'; ms: number }
   | { kind: 'uniform'; minMs: number; maxMs: number }
-  | { kind: 'normal'; meanMs: number; sdMs: number };
+  | { kind: 'normal'; meanMs: number; sdMs: number }
+) & { when?: When };
 
 /**
  * `before`: the call fails before it touches any data. `after`: its change is made and only the answer is
@@ -43,7 +49,7 @@ export interface FaultSettings {
   drops: { rate: number; when: When };
   /** A share of answers held back `ms` real milliseconds after the work is done (past a client's timeout). */
   slow: { rate: number; ms: number };
-  /** Extra real milliseconds before every call is handled. */
+  /** Extra real milliseconds for every call, before it is handled or (`latency.when: 'after'`) before its answer. */
   latency: Latency;
   badAnswers: BadAnswerRule[];
 }
@@ -75,6 +81,8 @@ export interface FaultPlan {
   drop: When | null;
   error: { status: number; when: When } | null;
   delayMs: number;
+  /** Where delayMs falls: before the handler, or between the handler and the answer. */
+  delayWhen: When;
   slowMs: number;
 }
 
@@ -123,6 +131,7 @@ export class FaultEngine {
       drop: rDrop < s.drops.rate ? s.drops.when : null,
       error: rError < s.errors.rate ? { status, when: s.errors.when } : null,
       delayMs: latencyMs(s.latency, u1, u2),
+      delayWhen: s.latency.when ?? 'before',
       slowMs: rSlow < s.slow.rate ? s.slow.ms : 0,
     };
   }
@@ -204,6 +213,7 @@ export function mergeFaults(cur: FaultSettings, u: FaultUpdate): FaultSettings {
     throw badRequest('errors.statuses must be a non-empty list of 5xx statuses or 429.');
   }
   const l = out.latency as Latency & Record<string, unknown>;
+  if (l.when !== undefined) when(l.when, 'latency.when');
   switch (l.kind) {
     case 'none': break;
     case 'fixed': ms(l.ms, 'latency.ms'); break;

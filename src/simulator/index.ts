@@ -50,6 +50,8 @@ export interface SimulatorHandle {
   /** Adds or merges records (see SeedInput), or the demo data. */
   seed(input: 'demo' | SeedInput): Record<string, number>;
   duplicates(): DuplicateReport;
+  /** Every X-TokenID session handed out since start-up (resets included), oldest first: the secrets to look for. */
+  sessionsIssued(): readonly string[];
   smartAssessor: SmartAssessorSimHandle;
   /** Back to the start-up state (or to `seed`), with sessions, budgets, faults and stats cleared. */
   reset(seed?: 'demo' | 'empty' | SeedInput): void;
@@ -75,6 +77,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setFaults: (update) => sim.setFaults(update),
     seed: (input) => sim.seed(input),
     duplicates: () => sim.duplicates(),
+    sessionsIssued: () => sim.sessions.issued(),
     smartAssessor: {
       url: origin + SA_PATH,
       state: sim.smartAssessor.state,

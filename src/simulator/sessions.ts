@@ -12,6 +12,9 @@ export type SessionLookup = { customerId: number } | 'expired' | 'unknown';
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
   private opened = 0;
+  // Every session handed out, kept after expiry or a reset: tests look for each one in logs and Redis, and a
+  // short-lived session is as secret as a long one.
+  private readonly everIssued: string[] = [];
 
   constructor(private readonly clock: SimClock, public ttlMs: number, public singleSession = false) {}
 
@@ -22,6 +25,7 @@ export class SessionStore {
     // Expired sessions are only kept to answer "expired"; drop them now and then so the map stays small.
     if (++this.opened % 1000 === 0) this.prune();
     const token = randomUUID();
+    this.everIssued.push(token);
     this.sessions.set(token, { customerId, expiresAt: this.clock.now() + this.ttlMs });
     return token;
   }
@@ -35,6 +39,11 @@ export class SessionStore {
   /** Forced session expiry: every session handed out so far stops working at once. */
   expireAll(): void {
     for (const s of this.sessions.values()) s.expiresAt = Number.NEGATIVE_INFINITY;
+  }
+
+  /** Every session opened since start-up, oldest first. */
+  issued(): readonly string[] {
+    return [...this.everIssued];
   }
 
   clear(): void {

@@ -47,7 +47,9 @@ export async function differences(db: Kysely<DB>, sim: SimulatorHandle): Promise
         continue;
       }
       const scheduled = r.planned_date ? ukLocalToUtc(r.planned_date, r.planned_time ?? '09:00:00') : null;
-      if (scheduled && review.ScheduledFor && Date.parse(review.ScheduledFor) !== Date.parse(scheduled)) {
+      // A review with no ScheduledFor is a difference too: E3 always sends the planned date and time. One held
+      // (StartedOn) may have been moved to the day it was held in OneFile; PICS keeps its planned date (D6).
+      if (scheduled && !review.StartedOn && (!review.ScheduledFor || Date.parse(review.ScheduledFor) !== Date.parse(scheduled))) {
         found.push(`${l.ident}: review ${review.ID} ScheduledFor ${review.ScheduledFor} ≠ ${scheduled}`);
       }
     }

@@ -37,11 +37,12 @@ describe('daemon process', () => {
     // Ready once both connections are up (a moment after start).
     const ready = await eventually(() => getJson(`${daemon.url}/readyz`), (r) => r.status === 200);
     expect(ready).toEqual({ status: 200, body: { status: 'ready', checks: { postgres: 'ok', redis: 'ok', redisMaxmemoryPolicy: 'ok: noeviction' } } });
-    const started = Date.now();
     daemon.child.kill('SIGTERM');
+    // Within the grace period by what the daemon did, not by a stopwatch: it never had to say the grace was
+    // over (and cancel jobs), closed everything and exited 0.
     expect(await daemon.exited).toBe(0);
-    expect(Date.now() - started).toBeLessThan(3_000 + 2_000);
     expect(daemon.lines.some((l) => l.includes('shut down cleanly'))).toBe(true);
+    expect(daemon.lines.filter((l) => l.includes('grace period over'))).toEqual([]);
   });
 
   it('refuses to start with bad configuration, naming the key', async () => {

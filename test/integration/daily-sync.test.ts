@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'bullmq';
-import { sql } from 'kysely';
+import { DateTime } from 'luxon';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { DB } from '../../src/db/types.js';
 import { listLearnersInSyncScope } from '../../src/pics/index.js';
 import { ukToday } from '../../src/domain/dates.js';
 import { QUEUE } from '../../src/queues/names.js';
@@ -48,9 +50,13 @@ describe('daily synchronisation end to end (D1–D11)', () => {
     const run = await readRun(h.t.db);
     // Every learner here was enrolled by the worker, whose enrol uploaded its reviews (E3): no first sync left (D11).
     expect(run).toMatchObject({ kind: 'daily', status: 'completed', firstSync: false, learnersFailed: 0 });
-    const inScope = await h.t.db.selectFrom('pics.learner').select('id').where('onefile_id', 'is not', null).where('status', '=', 'Live').execute();
-    expect(run!.learnersTotal).toBeGreaterThan(0);
-    expect(run!.learnersTotal).toBeLessThanOrEqual(inScope.length);
+    // The scope, from the scenario: the learners enrolled above that are Live, in learning or ended within the window.
+    const enrolled = await h.t.db.selectFrom('pics.learner').select(['ident', 'status', 'actual_end_date']).where('onefile_id', 'is not', null).orderBy('ident').execute();
+    expect(enrolled.map((l) => l.ident)).toEqual(idents);
+    const windowStart = DateTime.fromISO(ukToday()).minus({ days: h.config.sync.endedLearnerWindowDays }).toISODate()!;
+    const inScope = enrolled.filter((l) => l.status === 'Live' && (l.actual_end_date === null || l.actual_end_date >= windowStart));
+    expect(inScope.length).toBeGreaterThan(0);
+    expect(run!.learnersTotal).toBe(inScope.length);
     expect(run!.learnersSynced).toBe(run!.learnersTotal);
     expect(run!.callsMade).toBeGreaterThan(0);
     const settings = await h.t.db.selectFrom('pics.onefile_settings').select('last_synchronised_at').executeTakeFirstOrThrow();
@@ -59,16 +65,21 @@ describe('daily synchronisation end to end (D1–D11)', () => {
 
   it('changes on both sides are reconciled; the audit trail shows them; a second run writes nothing', async () => {
     // A learner with a learning aim and a review already in OneFile.
-    const candidate = await h.t.db.selectFrom('pics.learner_qualification as lq')
-      .innerJoin('pics.review as r', 'r.learner_id', 'lq.learner_id')
-      .select('lq.learner_id').where('lq.onefile_learning_aim_id', 'is not', null).where('r.onefile_system_id', 'is not', null)
-      .orderBy('lq.learner_id').executeTakeFirstOrThrow();
-    const learnerId = candidate.learner_id!;
+    // A learner with a learning aim (its qualification without units, so D1 applies) and a review already in OneFile.
+    const noUnits = (eb: ExpressionBuilder<DB, 'pics.learner_qualification'>) =>
+      eb.not(eb.exists(eb.selectFrom('pics.learner_unit as u').select('u.id').whereRef('u.learner_qualification_id', '=', 'pics.learner_qualification.id')));
+    const candidate = await h.t.db.selectFrom('pics.learner_qualification')
+      .innerJoin('pics.review as r', 'r.learner_id', 'pics.learner_qualification.learner_id')
+      .select('pics.learner_qualification.id').where('onefile_learning_aim_id', 'is not', null).where('r.onefile_system_id', 'is not', null)
+      .where(noUnits).orderBy('pics.learner_qualification.learner_id').orderBy('pics.learner_qualification.id').executeTakeFirstOrThrow();
+    const lq = await h.t.db.selectFrom('pics.learner_qualification').selectAll().where('id', '=', candidate.id).executeTakeFirstOrThrow();
+    const learnerId = lq.learner_id!;
     const learner = await h.t.db.selectFrom('pics.learner').selectAll().where('id', '=', learnerId).executeTakeFirstOrThrow();
-    const lq = await h.t.db.selectFrom('pics.learner_qualification').selectAll()
-      .where('learner_id', '=', learnerId).where('onefile_learning_aim_id', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
     const aimId = lq.onefile_learning_aim_id!;
-    const unitCount = await h.t.db.selectFrom('pics.learner_unit').select('id').where('learner_qualification_id', '=', lq.id).execute();
+    // D1's other half: a linked qualification with units keeps its PICS element counts whatever OneFile says.
+    const withUnits = await h.t.db.selectFrom('pics.learner_qualification').selectAll().where('onefile_learning_aim_id', 'is not', null)
+      .where((eb) => eb.not(noUnits(eb))).orderBy('id').executeTakeFirstOrThrow();
+    h.sim.seed({ learningAims: [{ ID: withUnits.onefile_learning_aim_id!, TotalCriteria: 90, CompletedCriteria: 45 }] });
 
     // OneFile side: progress, a registration number, a held and signed review, a brand-new review.
     const assessor = h.sim.state.users.get(h.sim.state.users.get(learner.onefile_id!)!.DefaultAssessorID!)!;
@@ -92,7 +103,9 @@ describe('daily synchronisation end to end (D1–D11)', () => {
 
     const after = await h.t.db.selectFrom('pics.learner_qualification').selectAll().where('id', '=', lq.id).executeTakeFirstOrThrow();
     expect(after.registration_number).toBe('OF-REG-1'); // D2: both set, OneFile wins
-    if (unitCount.length === 0) expect([after.total_elements, after.elements_done]).toEqual([80, 20]); // D1
+    expect([after.total_elements, after.elements_done]).toEqual([80, 20]); // D1
+    const unitsAfter = await h.t.db.selectFrom('pics.learner_qualification').selectAll().where('id', '=', withUnits.id).executeTakeFirstOrThrow();
+    expect([unitsAfter.total_elements, unitsAfter.elements_done]).toEqual([withUnits.total_elements, withUnits.elements_done]); // D1: units, skipped
     expect(h.sim.state.learningAims.get(aimId)?.CertificateAppliedDate).toBe('2026-11-02T00:00:00.000Z'); // D3 pushed
     const held = await h.t.db.selectFrom('pics.review').selectAll().where('id', '=', uploaded[0]!.id).executeTakeFirstOrThrow();
     expect(held).toMatchObject({ attended: 'Y', actual_date: '2026-11-20', trainee_signed_date: '2026-11-21' }); // D6

@@ -6,6 +6,7 @@ import { readQualificationLinks } from '../../src/producer/qualifications.js';
 import { DEMO_CUSTOMER_TOKEN } from '../../src/demo/catalogue.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { differences } from '../helpers/compare.js';
+import { ukLocalToUtc, ukToday } from '../../src/rules/dates.js';
 
 describe('refresh-qualification-links and enrol-learner against the simulator', () => {
   let h: Harness;
@@ -61,9 +62,25 @@ describe('refresh-qualification-links and enrol-learner against the simulator', 
     expect(user?.DefaultAssessorID).toBeGreaterThan(0);
     expect(h.sim.state.placements.get(user!.PlacementID!)).toBeDefined();
     expect(h.sim.state.classrooms.get(user!.ClassroomID!)).toBeDefined();
-    const lqs = await h.t.db.selectFrom('pics.learner_qualification').selectAll().where('learner_id', '=', learnerId).execute();
-    const linked = lqs.filter((lq) => lq.onefile_learning_aim_id !== null);
-    for (const lq of linked) expect(h.sim.state.learningAims.get(lq.onefile_learning_aim_id!)?.UserID).toBe(learner.onefile_id);
+    // E2: each qualification Q1 found available became one learning aim of this learner; the others none.
+    const available = new Set((await readQualificationLinks(h.t.db)).qualifications.filter((q) => q.available).map((q) => q.qualificationId));
+    const lqs = await h.t.db.selectFrom('pics.learner_qualification').selectAll().where('learner_id', '=', learnerId).orderBy('id').execute();
+    const mustLink = lqs.filter((lq) => available.has(lq.qualification_id!));
+    expect(mustLink.length).toBeGreaterThan(0); // the scenario has something to link
+    expect(lqs.filter((lq) => lq.onefile_learning_aim_id !== null).map((lq) => lq.id)).toEqual(mustLink.map((lq) => lq.id));
+    const aimOwners = mustLink.map((lq) => h.sim.state.learningAims.get(lq.onefile_learning_aim_id!)?.UserID);
+    expect(aimOwners).toEqual(mustLink.map(() => learner.onefile_id));
+    // E3: each normal review planned after today with attendance Unknown is in OneFile, scheduled as planned,
+    // with its OneFile id on the PICS review; no other review was uploaded.
+    const reviews = await h.t.db.selectFrom('pics.review').selectAll().where('learner_id', '=', learnerId).orderBy('id').execute();
+    const mustUpload = reviews.filter((r) => r.review_type === 'N' && r.attended === 'U' && r.planned_date !== null && r.planned_date > ukToday());
+    expect(mustUpload.length).toBeGreaterThan(0);
+    expect(reviews.filter((r) => r.onefile_system_id !== null).map((r) => r.id)).toEqual(mustUpload.map((r) => r.id));
+    const inOneFile = mustUpload.map((r) => {
+      const review = h.sim.state.reviews.get(r.onefile_system_id!);
+      return { learner: review?.LearnerID, scheduled: review?.ScheduledFor && new Date(review.ScheduledFor).toISOString() };
+    });
+    expect(inOneFile).toEqual(mustUpload.map((r) => ({ learner: learner.onefile_id, scheduled: ukLocalToUtc(r.planned_date!, r.planned_time ?? '09:00:00') })));
     const status = await h.producer.enrolStatus(learnerId);
     expect(status?.status).toBe('completed');
     expect(status?.externalLearnerId).toBe(String(learner.onefile_id));

@@ -49,7 +49,26 @@ describe('PICS adapter on the demo provider', () => {
   });
 
   it('loads a whole learner graph in a fixed number of queries', async () => {
+    // Every query the adapter sends through this handle, counted as Kysely compiles it.
+    const sent: string[] = [];
+    const counted = t.db.withPlugin({
+      transformQuery: (args) => { sent.push(args.node.kind); return args.node; },
+      transformResult: async (args) => args.result,
+    });
+    const queriesFor = async (learnerId: number) => {
+      sent.length = 0;
+      await loadLearnerGraph(counted, learnerId);
+      return sent.length;
+    };
+    // The smallest and the largest graph in the demo (by reviews and qualifications) take the same six queries.
+    const sizes = await t.db.selectFrom('pics.learner as l')
+      .select((eb) => ['l.id', eb.selectFrom('pics.review as r').select((c) => c.fn.countAll<string>().as('n')).whereRef('r.learner_id', '=', 'l.id').as('reviews')])
+      .orderBy('reviews').orderBy('l.id').execute();
+    const [smallest, largest] = [sizes[0]!, sizes.at(-1)!];
+    expect(Number(largest.reviews)).toBeGreaterThan(Number(smallest.reviews));
+    expect([await queriesFor(smallest.id), await queriesFor(largest.id)]).toEqual([6, 6]);
     const ref = await findLearnerByIdent(t.db, 'L0002');
+    expect(await queriesFor(ref!.id)).toBe(6);
     const graph = await loadLearnerGraph(t.db, ref!.id);
     expect(graph?.learner.ident).toBe('L0002');
     expect(graph?.learner.birth_date).toMatch(/^\d{4}-\d{2}-\d{2}$/); // dates stay calendar strings

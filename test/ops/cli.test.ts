@@ -176,7 +176,9 @@ describe('CLI (node dist/src/cli.js) against a real database, Redis and the simu
     expect(report.checks).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'empty-search', verdict: 'confirmed', seen: '204' })]));
     const capped = json(await cli(h, ['probe', '--json'], { PROBE_MAX_CALLS: '5' }));
     expect(capped).toMatchObject({ maxCalls: 5, complete: false, stoppedBecause: 'the call cap was reached (probe.maxCalls = 5)' });
+    // Stopped by the cap, not before: it keeps room for one call and its re-login.
     expect(capped.callsMade as number).toBeLessThanOrEqual(5);
+    expect(capped.callsMade as number).toBeGreaterThanOrEqual(5 - 1);
     expect(capped.id as number).toBeGreaterThan(report.id as number);
   });
 
@@ -209,11 +211,10 @@ describe('CLI (node dist/src/cli.js) against a real database, Redis and the simu
     const badPathway = await cli(h, ['enqueue', 'enrol', 'L0003', '--pathway', 'three']);
     expect(badPathway.code).toBe(1);
     expect(badPathway.stderr).toMatch(/<qualificationId>=<standardId>/);
-    const started = Date.now();
+    // Fails rather than retrying for ever (the test's own timeout would catch a hang); how fast is not asserted.
     const noRedis = await cli(h, ['status'], { REDIS_URL: 'redis://:hunter2secret@127.0.0.1:1' });
     expect(noRedis.code).toBe(1);
     expect(noRedis.stderr).toMatch(/^Redis \(redis\.url\) is unreachable: connect ECONNREFUSED/);
     expect(noRedis.stderr).not.toContain('hunter2secret');
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -14,6 +14,7 @@ import {
   allJobs, disagreements, duplicatesIn, enrolableLearners, eventually, getJson, preEnrol, sleep, startPrivateRedis, trace, waitForJobs,
   type PrivateRedis,
 } from './support.js';
+import { changeInOneFile, missingInPics, reviewsNotUploaded, type ExpectedInPics } from './scenario.js';
 
 /*
  * Outages: a real daemon process on a Redis and a PostgreSQL of the test's own, which the test really stops
@@ -116,7 +117,7 @@ describe('Redis, then PostgreSQL, stopped for 10 s mid-run', () => {
     return { learners, enrols, daily };
   }
 
-  async function expectAllFinished(work: { learners: number[]; enrols: string[]; daily: string }) {
+  async function expectAllFinished(work: { learners: number[]; enrols: string[]; daily: string }, oneFileChanges: ExpectedInPics[]) {
     const enrolJobs = await waitForJobs(producer.queues[QUEUE.enrol], work.enrols, 90_000);
     // (failedReason keeps an earlier attempt's error when a retry completes: the state is what counts.)
     expect(await Promise.all(enrolJobs.map(async (j) => ({ id: j.id, state: await j.getState() }))))
@@ -134,20 +135,31 @@ describe('Redis, then PostgreSQL, stopped for 10 s mid-run', () => {
     expect(run).toMatchObject({ status: 'completed', learnersSynced: run!.learnersTotal, learnersFailed: 0 });
     expect(duplicatesIn(sim)).toEqual([]);
     expect(await disagreements(db, sim)).toEqual([]);
+    // Nothing lost to the outage, from the scenario: every review the enrols upload (E3) is in OneFile, and every
+    // change made in OneFile before the run is in PICS.
+    expect(await reviewsNotUploaded(db, sim, { learnerIds: work.learners, firstSynced: new Set(), today: ukToday() })).toEqual([]);
+    expect(oneFileChanges.length).toBeGreaterThan(0);
+    expect(await missingInPics(db, oneFileChanges)).toEqual([]);
   }
+  /** OneFile-side changes to a third of the learners already in OneFile, for the next run to bring into PICS. */
+  const changeSome = async () =>
+    changeInOneFile(db, sim, (await db.selectFrom('pics.learner').select('id').where('onefile_id', 'is not', null).where('status', '=', 'Live')
+      .where('actual_end_date', 'is', null).orderBy('id').execute()).map((l) => l.id), 3);
 
   it('Redis: the daemon stays up, /readyz names redis, and every job finishes once Redis is back', async () => {
     await preEnrol(db, sim, (await enrolableLearners(db, CHOICES, 120)).slice(30), CHOICES);
+    const changes = await changeSome();
     const work = await startWork(30);
     await outage('redis', () => redis.stop(), () => redis.start(), work);
-    await expectAllFinished(work);
+    await expectAllFinished(work, changes);
     expect(daemon.lines.filter((l) => /"level":(50|60)/.test(l) && /uncaught|unhandled/i.test(l))).toEqual([]);
   }, 120_000);
 
   it('Postgres: the daemon stays up, /readyz names postgres, and every job finishes once Postgres is back', async () => {
+    const changes = await changeSome();
     const work = await startWork(30);
     await outage('postgres', () => pg.stop(), () => pg.start(), work);
-    await expectAllFinished(work);
+    await expectAllFinished(work, changes);
     expect(daemon.lines.filter((l) => /"level":(50|60)/.test(l) && /uncaught|unhandled/i.test(l))).toEqual([]);
     // The outage did reach jobs (their attempts failed on Postgres) and each recovered by retrying.
     const retried = (await allJobs(producer.queues[QUEUE.enrol])).filter((j) => /ECONNREFUSED|terminat/i.test(j.failedReason ?? '') && j.attemptsMade > 1);

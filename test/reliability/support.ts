@@ -13,6 +13,7 @@ import type { SimulatorHandle } from '../../src/simulator/index.js';
 import { differences } from '../helpers/compare.js';
 import type { DaemonProcess } from '../helpers/daemon-process.js';
 import { freePort } from '../helpers/private-postgres.js';
+import { preEnrolFromPics } from './scenario.js';
 
 // Shared by the reliability suite: bounded waits, job inspection, a private Redis that can really stop,
 // learners "already enrolled" without the API, and the PICS ⇄ OneFile agreement check.
@@ -197,63 +198,19 @@ export async function enrolableLearners(db: Kysely<DB>, choices: EnrolChoices, l
 }
 
 /**
- * Puts learners into OneFile as an earlier enrol would have left them, without the API (a real enrol costs a
- * dozen calls each): the worker's own enrol rules (decideEnrol) decide every field, the records go straight
- * into the simulator and their ids into PICS. Shared records not in OneFile yet (an officer, an employer, a
- * classroom) are put there first and linked. Reviews are left for the sync to upload (as when S6 is turned on
- * after enrol), so the sync writes to OneFile too. `'all'`: every learner not in OneFile whose plan is complete.
+ * Puts learners into OneFile as an earlier enrol would have left them, without the API and without the
+ * worker's enrol code (scenario.ts preEnrolFromPics: the records are read off PICS by the SPEC's rules, so a
+ * fault in the worker's plan is not copied into OneFile and then "agreed" with). Reviews are left for the
+ * sync to upload. `'all'`: every learner not in OneFile that can be put there; a list: each must be.
  */
 export async function preEnrol(db: Kysely<DB>, sim: SimulatorHandle, learnerIds: number[] | 'all', choices: EnrolChoices): Promise<number> {
-  const settings = (await readOneFileSettings(db))!;
-  const org = settings.organisationId!;
-  const notNull = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
-  // Ids above the simulator's own counters; seeding one moves its counter past it, so they never collide.
-  const nextId = (table: { rows: Map<number, unknown> }) => Math.max(0, ...table.rows.keys()) + 1;
-  let enrolled = 0;
   const ids = learnerIds === 'all'
     ? (await db.selectFrom('pics.learner').select('id').where('onefile_id', 'is', null).orderBy('id').execute()).map((l) => l.id)
     : learnerIds;
-  for (const learnerId of ids) {
-    const { decision } = await decideEnrol(db, learnerId, settings, choices);
-    if (decision.kind !== 'plan') {
-      if (learnerIds === 'all') continue; // "every learner that can be enrolled"
-      throw new Error(`learner #${learnerId} cannot be pre-enrolled: ${JSON.stringify(decision)}`);
-    }
-    const plan = decision.plan;
-    const officers = new Map<number, number>();
-    for (const officer of plan.officers) {
-      let id = officer.oneFileId;
-      if (id === null) {
-        id = nextId(sim.state.users);
-        sim.seed({ users: [{ ID: id, OrganisationID: org, FirstName: officer.firstName, LastName: officer.lastName, Email: officer.email, Role: 5, ...(officer.ident ? { MISID: officer.ident } : {}) }] });
-        await db.updateTable('pics.officer').set({ other_system_id: String(id) }).where('id', '=', officer.officerId).execute();
-      }
-      officers.set(officer.officerId, id);
-    }
-    let placementId = plan.employer.oneFileId;
-    if (placementId === null) {
-      placementId = nextId(sim.state.placements);
-      sim.seed({ placements: [{ ID: placementId, OrganisationID: org, Name: plan.employer.name, ...(plan.employer.ident ? { MISID: plan.employer.ident } : {}) }] });
-      await db.updateTable('pics.organisation').set({ additional_id: String(placementId) }).where('id', '=', plan.employer.organisationId).execute();
-    }
-    let classroomId = [...sim.state.classrooms.values()].find((c) => c.OrganisationID === org && c.Name?.trim().toLowerCase() === plan.classroomName.toLowerCase())?.ID;
-    if (classroomId === undefined) {
-      classroomId = nextId(sim.state.classrooms);
-      sim.seed({ classrooms: [{ ID: classroomId, OrganisationID: org, Name: plan.classroomName }] });
-    }
-    const userId = nextId(sim.state.users);
-    sim.seed({ users: [{ ...notNull(plan.learner), ID: userId, DefaultAssessorID: officers.get(plan.mainOfficerId), ClassroomID: classroomId, PlacementID: placementId }] });
-    const aims: Array<[number, number]> = [];
-    for (const aim of plan.aims) {
-      const aimId = nextId(sim.state.learningAims);
-      sim.seed({ learningAims: [{ ...notNull(aim.fields), ID: aimId, UserID: userId, StandardID: aim.standardId }] });
-      aims.push([aim.learnerQualificationId, aimId]);
-    }
-    await db.updateTable('pics.learner').set({ onefile_id: userId }).where('id', '=', learnerId).execute();
-    for (const [lq, aimId] of aims) await db.updateTable('pics.learner_qualification').set({ onefile_learning_aim_id: aimId }).where('id', '=', lq).execute();
-    enrolled++;
-  }
-  return enrolled;
+  const done = await preEnrolFromPics(db, sim, ids, choices.pathways ?? {});
+  const skipped = ids.filter((id) => !done.includes(id));
+  if (learnerIds !== 'all' && skipped.length) throw new Error(`learners ${skipped.join(', ')} cannot be pre-enrolled (no email, main officer or placement, or already in OneFile)`);
+  return done.length;
 }
 
 /**
@@ -289,6 +246,14 @@ export function duplicatesIn(sim: SimulatorHandle): unknown[] {
   const { total: _total, ...groups } = sim.duplicates();
   return Object.entries(groups).flatMap(([kind, list]) => (list as unknown[]).map((entry) => ({ kind, ...(entry as object) })));
 }
+
+/**
+ * The duplicates but visits. Known gap: a POST /Visit whose answer is lost (a kill, a timeout, a dropped
+ * connection after the change) is made again on the retry, since OneFile has no visit search to find the
+ * first; crash.test and onefile-faults.test show it as `it.failing` with `visitDuplicatesIn`.
+ */
+export const duplicatesButVisitsIn = (sim: SimulatorHandle): unknown[] => duplicatesIn(sim).filter((d) => (d as { kind: string }).kind !== 'visitsSameSlot');
+export const visitDuplicatesIn = (sim: SimulatorHandle): unknown[] => duplicatesIn(sim).filter((d) => (d as { kind: string }).kind === 'visitsSameSlot');
 
 /** Kills the daemon processes, then runs each closer in turn; one that fails never leaves the others running. */
 export async function tearDown(procs: DaemonProcess[], ...closers: Array<() => Promise<unknown> | undefined>): Promise<void> {

@@ -74,7 +74,7 @@ describe('admin routes', () => {
     await api.call('GET', '/Nowhere/1');
     const stats = (await admin(sim, 'GET', '/stats')).json();
     expect(stats).toEqual({
-      total: 5, overLimit: 0, forced429: 0, dropped: 0,
+      total: 5, overLimit: 0, forced429: 0, dropped: 0, abandoned: 0, writesAwaitingAnswer: 0,
       byEndpoint: {
         'POST /Authentication': { 200: 1 },
         'GET /User/{id}': { 200: 1, 404: 1 },
@@ -102,6 +102,10 @@ describe('admin routes', () => {
       reviews.push((await api.call('POST', '/Review', { LearnerID: learner, AssessorID: 122762, ScheduledFor: '2027-01-05T10:00:00Z' })).json());
     }
     await api.call('POST', '/Review', { LearnerID: learner, AssessorID: 122763, ScheduledFor: '2027-01-05T10:00:00Z' });
+    const visit = { LearnerID: learner, OrganisationID: ORG, AssessorID: 122762, DateFrom: '2027-01-05T10:00:00Z', DateTo: '2027-01-05T11:00:00Z', VisitTypeID: 1 };
+    const visits = [];
+    for (let i = 0; i < 2; i++) visits.push((await api.call('POST', '/Visit', visit)).json());
+    await api.call('POST', '/Visit', { ...visit, DateFrom: '2027-01-06T10:00:00Z', DateTo: '2027-01-06T11:00:00Z' });
     await api.call('POST', '/Placement', { OrganisationID: ORG, Name: 'brightwater logistics ltd' });
     await api.call('POST', '/Classroom', { OrganisationID: ORG, Name: 'All Learners' });
 
@@ -111,7 +115,8 @@ describe('admin routes', () => {
     expect(report.reviewsSameSlot).toEqual([{ LearnerID: learner, AssessorID: 122762, ScheduledFor: '2027-01-05T10:00:00.000Z', ReviewIDs: reviews }]);
     expect(report.placementsSameName).toEqual([expect.objectContaining({ OrganisationID: ORG, PlacementIDs: [18928, expect.any(Number)] })]);
     expect(report.classroomsSameName).toEqual([expect.objectContaining({ Name: 'All Learners', ClassroomIDs: [15379, expect.any(Number)] })]);
-    expect(report.total).toBe(5);
+    expect(report.visitsSameSlot).toEqual([{ LearnerID: learner, AssessorID: 122762, DateFrom: '2027-01-05T10:00:00.000Z', VisitIDs: visits.map((v) => (typeof v === 'number' ? v : v.ID)) }]);
+    expect(report.total).toBe(6);
   });
 
   it('shows and advances the simulated clock', async () => {

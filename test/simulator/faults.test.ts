@@ -72,6 +72,36 @@ describe('dropped connections', () => {
   });
 });
 
+describe('a write made, its answer late (latency.when: after)', () => {
+  it('applies the call at once, holds the answer, and counts a caller gone before it as abandoned', async () => {
+    await start({ faults: { latency: { kind: 'fixed', ms: 60_000, when: 'after' }, endpoints: ['POST /Classroom'] } });
+    const caller = new AbortController();
+    const answered = fetch(`${sim.baseUrl}/Classroom`, {
+      method: 'POST', signal: caller.signal, headers: { 'X-TokenID': api.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ OrganisationID: ORG, Name: 'Made, not answered' }),
+    }).catch((e: unknown) => e);
+    // Made while the answer still waits: the caller has heard nothing yet.
+    for (let i = 0; ![...sim.state.classrooms.values()].some((c) => c.Name === 'Made, not answered'); i++) {
+      if (i > 500) throw new Error('the classroom was never made');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(sim.stats().writesAwaitingAnswer).toBe(1);
+    expect(sim.stats().byEndpoint['POST /Classroom']).toBeUndefined();
+    caller.abort(); // the caller dies inside the window
+    expect(await answered).toMatchObject({ name: 'AbortError' });
+    for (let i = 0; sim.stats().abandoned === 0; i++) {
+      if (i > 500) throw new Error('the abandoned answer was never counted');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(sim.stats()).toMatchObject({ abandoned: 1, writesAwaitingAnswer: 0, byEndpoint: { 'POST /Classroom': { abandoned: 1 } } });
+  });
+
+  it('refuses a latency.when that is neither before nor after', async () => {
+    await start();
+    expect((await admin(sim, 'POST', '/faults', { latency: { kind: 'fixed', ms: 1, when: 'later' } })).status).toBe(400);
+  });
+});
+
 describe('latency and slow answers', () => {
   const timed = async (path = '/Customer') => {
     const t = performance.now();
@@ -86,16 +116,11 @@ describe('latency and slow answers', () => {
 
   it('adds uniform and normal latency within their bounds', async () => {
     await start({ faults: { latency: { kind: 'uniform', minMs: 40, maxMs: 60 } } });
-    for (let i = 0; i < 5; i++) {
-      const ms = await timed();
-      expect(ms).toBeGreaterThanOrEqual(38);
-      expect(ms).toBeLessThan(200);
-    }
+    // Lower bounds only: a busy machine adds to a latency, never takes from it (its spread: bench/simulator).
+    for (let i = 0; i < 5; i++) expect(await timed()).toBeGreaterThanOrEqual(38);
     sim.setFaults({ latency: { kind: 'normal', meanMs: 50, sdMs: 10 } });
     const all = await Promise.all(Array.from({ length: 20 }, () => timed()));
-    const mean = all.reduce((a, b) => a + b, 0) / all.length;
-    expect(mean).toBeGreaterThan(30);
-    expect(mean).toBeLessThan(150);
+    expect(all.reduce((a, b) => a + b, 0) / all.length).toBeGreaterThan(30);
   });
 
   it('holds a slow answer past the client timeout, after the work is done', async () => {

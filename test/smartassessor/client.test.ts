@@ -13,7 +13,9 @@ import type { SmartAssessorApi } from '../../src/smartassessor/types.js';
 
 let sim: SimulatorHandle;
 const FIRST_RUN = { attemptsStarted: 1, attemptsMade: 0 };
-const factory = soapSmartAssessorClientFactory({ timeoutMs: 400 });
+// Generous, so a busy machine never turns an ordinary answer into a timeout; the timeout case uses `hurried`.
+const factory = soapSmartAssessorClientFactory({ timeoutMs: 10_000 });
+const hurried = soapSmartAssessorClientFactory({ timeoutMs: 400 });
 const client = (overrides: { apiKey?: string; baseUrl?: string; signal?: AbortSignal } = {}): SmartAssessorApi =>
   factory({ baseUrl: overrides.baseUrl ?? sim.smartAssessor.url, apiKey: overrides.apiKey ?? DEMO_SA_CLIENT_KEY }, overrides.signal ? { signal: overrides.signal } : {});
 
@@ -100,9 +102,9 @@ describe('failures, and what the job does with them', () => {
   it.each([
     ['a 503 Receiver fault', { errors: { rate: 1, statuses: [503], when: 'before' as const } }, /server fault/],
     ['a dropped connection', { drops: { rate: 1, when: 'before' as const } }, /network error|connection lost/],
-    ['an answer slower than the timeout', { slow: { rate: 1, ms: 600 } }, /timed out/],
+    ['an answer slower than the timeout', { slow: { rate: 1, ms: 60_000 } }, /timed out/],
   ])('%s → transient, retried', async (_what, faults, message) => {
-    const sa = client();
+    const sa = hurried({ baseUrl: sim.smartAssessor.url, apiKey: DEMO_SA_CLIENT_KEY }, {});
     await sa.getAllEmployers(); // WSDL in hand: the fault hits the call under test
     sim.setFaults({ endpoints: ['SOAP getAllAssessorDetail'], ...faults });
     const error = await thrown(() => sa.getAllAssessors());

@@ -127,25 +127,34 @@ describe('A4 employer', () => {
 
   it('a linked organisation is matched by its Additional ID: no look-up, no create', async () => {
     // L0006's current employer is E0001, linked to 7001 in the demo data.
-    const { job, learner } = await enrol('L0006');
+    const { job, learner, sent } = await enrol('L0006');
     expect(await job.getState()).toBe('completed');
     expect(operations(h)).toEqual(['getAllLearnerDetail', 'inserLearnerDetail']);
+    expect(sent?.EmployerSmartAssessorId).toBe('7001');
     expect(h.sim.smartAssessor.state.learners.get(learner.smartassessor_id!)?.EmployerSmartAssessorId).toBe('7001');
   });
 
   it('an unlinked organisation Smart Assessor already has (one EDRS number) is found, not created again', async () => {
     // L0001's current employer is E0002 (Harbour View Hotel), in Smart Assessor as 7002 but not linked in PICS.
     const before = h.sim.smartAssessor.state.employers.size;
-    const { job } = await enrol('L0001');
+    const { job, learner, sent } = await enrol('L0001');
     expect(await job.getState()).toBe('completed');
     expect(h.sim.smartAssessor.state.employers.size).toBe(before);
     expect((await h.t.db.selectFrom('pics.organisation').select('additional_id').where('ident', '=', 'E0002').executeTakeFirstOrThrow()).additional_id).toBe('7002');
+    // …and the learner goes to it.
+    expect(sent?.EmployerSmartAssessorId).toBe('7002');
+    expect(h.sim.smartAssessor.state.learners.get(learner.smartassessor_id!)?.EmployerSmartAssessorId).toBe('7002');
   });
 
   it('a later learner at an employer the enrol created reuses it (Additional ID now set)', async () => {
-    const { job } = await enrol('L0010'); // E0005 again (10 % 6 = 4)
+    const { job, learner, sent } = await enrol('L0010'); // E0005 again (10 % 6 = 4)
     expect(await job.getState()).toBe('completed');
     expect(operations(h)).not.toContain('inserEmployerDetail');
+    // The employer is still sent: the one the first enrol created and stored on E0005.
+    const e0005 = (await h.t.db.selectFrom('pics.organisation').select('additional_id').where('ident', '=', 'E0005').executeTakeFirstOrThrow()).additional_id;
+    expect(e0005).toMatch(/\S/);
+    expect(sent?.EmployerSmartAssessorId).toBe(e0005);
+    expect(h.sim.smartAssessor.state.learners.get(learner.smartassessor_id!)?.EmployerSmartAssessorId).toBe(e0005);
   });
 });
 

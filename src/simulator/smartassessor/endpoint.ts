@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { lateAnswer } from '../dispatch.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Simulator } from '../simulator.js';
 import { spoilSoap } from './bad-answers.js';
@@ -78,7 +79,8 @@ export function registerSmartAssessor(app: FastifyInstance, sim: Simulator): voi
       }
       const bad = sim.faults.takeBadAnswer(endpoint);
       if (bad) ({ status, body } = spoilSoap({ status, body }, bad));
-      if (plan && plan.slowMs > 0) await sleep(plan.slowMs);
+      // Held back, but not past a caller that has already given up (so no timer outlives a test that timed out).
+      if (plan && plan.slowMs > 0) await lateAnswer(req, plan.slowMs);
       if (plan?.drop === 'after') return drop(sim, endpoint, reply);
       sim.stats.record(endpoint, status);
       const html = body.trimStart().startsWith('<html');
