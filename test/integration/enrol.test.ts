@@ -6,7 +6,7 @@ import { readQualificationLinks } from '../../src/producer/qualifications.js';
 import { DEMO_CUSTOMER_TOKEN } from '../../src/demo/catalogue.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { differences } from '../helpers/compare.js';
-import { ukLocalToUtc, ukToday } from '../../src/rules/dates.js';
+import { ukLocalToUtc, ukToday } from '../../src/domain/dates.js';
 
 describe('refresh-qualification-links and enrol-learner against the simulator', () => {
   let h: Harness;
