@@ -13,6 +13,7 @@ import { BENCH_REDIS_URL } from '../support/env.js';
 import { machineLine, resultsHeader } from '../support/machine.js';
 import { deleteKeysWithPrefix } from '../support/redis.js';
 import { fixed, table } from '../support/table.js';
+import { exitWithVerdicts } from '../support/verdict.js';
 import { Redis } from 'ioredis';
 
 /*
@@ -146,9 +147,10 @@ try {
   const atRate = rows.filter((r) => r.mode === `${rate} req/s` && !r.target.startsWith('bare'));
   const verdict = atRate.every((r) => r.p99 < 20 && r.non2xx === 0)
     ? `Target met: median p99 under 20 ms at ${rate} req/s for both API routes.`
-    : `Target NOT met at ${rate} req/s: ${atRate.filter((r) => r.p99 >= 20 || r.non2xx > 0).map((r) => `${r.target} p99 ${fixed(r.p99, 1)} ms, ${r.non2xx} not 2xx`).join('; ')}.`;
+    : `Target NOT MET at ${rate} req/s: ${atRate.filter((r) => r.p99 >= 20 || r.non2xx > 0).map((r) => `${r.target} p99 ${fixed(r.p99, 1)} ms, ${r.non2xx} not 2xx`).join('; ')}.`;
   console.log(text);
   console.log(verdict);
+  exitWithVerdicts(verdict);
   if (args.out) {
     writeFileSync(args.out, [
       resultsHeader('HTTP API benchmark', 'bench:api', machineAtStart), '',
