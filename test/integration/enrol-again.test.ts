@@ -23,6 +23,13 @@ describe('enrolling a learner our enrol already completed', () => {
     expect(decision).toEqual({ kind: 'refused', reason: expect.stringMatching(/already has OneFile id \d+/) });
   });
 
+  it('E7: an attempt of the enrol job whose work had completed (its completion lost) carries on instead', async () => {
+    const settings = (await readOneFileSettings(h.t.db))!;
+    const { decision, resuming } = await decideEnrol(h.t.db, learnerId, settings, { pathways: { 3: 41301 } }, { resumeCompleted: true });
+    expect(resuming).toBe(true);
+    expect(decision.kind).toBe('plan');
+  });
+
   it('E7: the producer refuses to queue it, and its completed enrol stays as it was', async () => {
     await expect(h.producer.enqueueEnrol(learnerId, { pathways: { 3: 41301 } })).rejects.toMatchObject({ code: 'already-enrolled' });
     const status = await h.producer.enrolStatus(learnerId);

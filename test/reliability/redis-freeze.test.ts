@@ -86,7 +86,12 @@ describe('Redis hangs longer than a job lock, with two worker processes', () => 
     await freeze(`${between} of 40 enrols done`);
 
     const enrolJobs = await waitForJobs(enrolQueue, enrols, 180_000);
-    expect(await Promise.all(enrolJobs.map(async (j) => ({ id: j.id, state: await j.getState() })))).toEqual(enrols.map((id) => ({ id, state: 'completed' })));
+    // A failed one shows why, in the failure message.
+    const ended = await Promise.all(enrolJobs.map(async (j) => {
+      const state = await j.getState();
+      return state === 'completed' ? { id: j.id, state } : { id: j.id, state, why: j.failedReason };
+    }));
+    expect(ended).toEqual(enrols.map((id) => ({ id, state: 'completed' })));
     const statuses = await t.db.selectFrom('eportfolio_sync.enrol').select('status').where('learner_id', 'in', learners.slice(0, 40)).execute();
     expect(statuses.map((s) => s.status)).toEqual(Array(40).fill('completed'));
 

@@ -15,18 +15,29 @@ export interface EnrolDecisionWithGraph {
 }
 
 /** Loads what the enrol rules need (graph, links, progress) and decides; shared by the job and the preview. */
+export interface DecideEnrolOptions {
+  /**
+   * The enrol job itself: an attempt of a job whose work had completed (its BullMQ completion lost, say, to a
+   * Redis that froze past the job's lock) carries on, finding every step done, instead of being refused. A
+   * preview (a click) leaves it false: a learner whose enrol completed is enrolled (E7).
+   */
+  resumeCompleted?: boolean;
+  now?: Date;
+}
+
 export async function decideEnrol(
-  db: Kysely<DB>, learnerId: number, settings: OneFileSettings, choices: EnrolChoices, now: Date = new Date(),
+  db: Kysely<DB>, learnerId: number, settings: OneFileSettings, choices: EnrolChoices, options: DecideEnrolOptions = {},
 ): Promise<EnrolDecisionWithGraph> {
+  const { resumeCompleted = false, now = new Date() } = options;
   const [graph, steps, completedAs] = await Promise.all([loadLearnerGraph(db, learnerId), readEnrolSteps(db, learnerId), completedEnrolLearnerId(db, learnerId)]);
   if (!graph) {
     return { graph: null, resuming: false, decision: { kind: 'invalid', problems: [{ field: 'learner', message: `learner #${learnerId} does not exist in PICS` }] } };
   }
   // A crash after the learner was created and written back leaves its OneFile id in PICS: that is our own
   // enrol to finish, not a learner someone linked by hand. Once that enrol has completed, the learner is
-  // enrolled: asking again is refused (E7), not planned as a resumption.
+  // enrolled: a click is refused (E7), not planned as a resumption (see resumeCompleted).
   const oneFileId = graph.learner.onefile_id === null ? null : String(graph.learner.onefile_id);
-  const resuming = oneFileId !== null && steps.get('learner') === oneFileId && completedAs !== oneFileId;
+  const resuming = oneFileId !== null && steps.get('learner') === oneFileId && (resumeCompleted || completedAs !== oneFileId);
   const organisationId = choices.organisationId ?? settings.organisationId;
   const qualificationIds = graph.qualifications.map((q) => q.qualification_id).filter((id): id is number => id !== null);
   const links = organisationId ? await readLinks(db, organisationId, qualificationIds) : new Map();

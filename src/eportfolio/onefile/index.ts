@@ -27,7 +27,7 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
       return { provider: 'onefile', decision };
     },
     async enrol(learnerId: number, choices: EnrolChoices, context: EnrolContext): Promise<EnrolOutcome> {
-      let { decision } = await decideEnrol(db, learnerId, settings, choices);
+      let { decision } = await decideEnrol(db, learnerId, settings, choices, { resumeCompleted: true });
       let shared: OneFileClient | null = null;
       const clientOf = () => (shared ??= createClient(settings, { signal: context.signal, logger: context.logger }));
       // E2 before anything is sent: links never refreshed or too old are refreshed first (one refresh across
@@ -37,7 +37,7 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
       if (organisationId && dependsOnLinks(decision)) {
         const links = { db, client: clientOf(), logger: context.logger, signal: context.signal };
         if (await refreshLinksIfStale(links, organisationId, { maxAgeHours: context.linksMaxAgeHours, jobId: context.jobId })) {
-          ({ decision } = await decideEnrol(db, learnerId, settings, choices));
+          ({ decision } = await decideEnrol(db, learnerId, settings, choices, { resumeCompleted: true }));
         }
       }
       if (decision.kind === 'refused') throw new EnrolInvalidError([{ field: 'learner', message: decision.reason }], 'refused');
