@@ -39,7 +39,7 @@ export interface EntityLockOptions {
   signal?: AbortSignal | undefined;
 }
 
-export const DEFAULT_ENTITY_LOCK_WAIT_MS = 120_000;
+const DEFAULT_ENTITY_LOCK_WAIT_MS = 120_000;
 
 const LOCK_NOT_AVAILABLE = '55P03';
 

@@ -1,9 +1,8 @@
-import { UnrecoverableError, type Processor } from 'bullmq';
+import type { Processor } from 'bullmq';
 import type { Deps } from '../deps.js';
 import type { EPortfolioFactories } from '../eportfolio/select.js';
 import type { OneFileClientFactory } from '../onefile/factory.js';
 import { QUEUE, type QueueName } from '../queues/names.js';
-import { recordJobOutcome } from '../store/job-outcomes.js';
 import { connectionTestJob } from './connection-test.js';
 import { dailyRunJob, syncLearnerJob } from './daily-sync.js';
 import type { AnyJobDefinition } from './definition.js';
@@ -11,7 +10,7 @@ import { enrolLearnerJob } from './enrol-learner.js';
 import { pruneRetentionJob } from './prune-retention.js';
 import { refreshDirectoryJob } from './refresh-directory.js';
 import { refreshQualificationLinksJob } from './refresh-qualification-links.js';
-import { createProcessor } from './runner.js';
+import { createProcessor, failUnrunnable } from './runner.js';
 
 /** Every job the worker runs, one definition each. */
 export function jobDefinitions(createClient: OneFileClientFactory, ePortfolios: Omit<EPortfolioFactories, 'oneFile'> = {}): AnyJobDefinition[] {
@@ -59,10 +58,7 @@ export function queueWorkers(definitions: AnyJobDefinition[]): QueueWorker[] {
       return async (job, token, signal) => {
         const processor = processors.get(job.name);
         if (processor) return processor(job, token, signal);
-        const reason = `no job named "${job.name}" runs on ${queue} (known: ${[...processors.keys()].join(', ')})`;
-        deps.logger.error({ queue, jobId: job.id }, reason);
-        await recordJobOutcome(deps.db, { queue, jobId: job.id ?? '?', outcome: 'failed', reason });
-        throw new UnrecoverableError(reason);
+        return failUnrunnable(deps, queue, job.id, `no job named "${job.name}" runs on ${queue} (known: ${[...processors.keys()].join(', ')})`);
       };
     },
   }));

@@ -17,6 +17,13 @@ const CONTROL_FLOW = [DelayedError, WaitingChildrenError, RateLimitError];
  * error policy (fail permanently / retry with backoff / wait without burning an attempt), and the outcome
  * recorded in the worker's schema.
  */
+/** A job that cannot even start (its data, its name): logged, recorded as failed, and never retried. */
+export async function failUnrunnable(deps: Deps, queue: string, jobId: string | undefined, reason: string): Promise<never> {
+  deps.logger.error({ queue, jobId }, reason);
+  await recordJobOutcome(deps.db, { queue, jobId: jobId ?? '?', outcome: 'failed', reason });
+  throw new UnrecoverableError(reason);
+}
+
 export function createProcessor<T, R>(deps: Deps, spec: JobDefinition<T, R>): Processor {
   return async (job, token, signal) => {
     const abort = signal ?? new AbortController().signal;
@@ -28,10 +35,8 @@ export function createProcessor<T, R>(deps: Deps, spec: JobDefinition<T, R>): Pr
       data = spec.parse(job.data);
     } catch (error) {
       const reason = error instanceof InvalidJobDataError ? error.message : `job data invalid: ${String(error)}`;
-      deps.logger.error({ queue: spec.queue, jobId: job.id }, reason);
-      await recordJobOutcome(deps.db, { queue: spec.queue, jobId: job.id ?? '?', outcome: 'failed', reason });
       measure('failed');
-      throw new UnrecoverableError(reason);
+      return failUnrunnable(deps, spec.queue, job.id, reason);
     }
     const learnerId = spec.learnerIdOf?.(data);
     const logger = jobLogger(deps.logger, { queue: spec.queue, jobId: job.id, learnerId });

@@ -14,7 +14,6 @@ export interface EnrolDecisionWithGraph {
   resuming: boolean;
 }
 
-/** Loads what the enrol rules need (graph, links, progress) and decides; shared by the job and the preview. */
 export interface DecideEnrolOptions {
   /**
    * The enrol job itself: an attempt of a job whose work had completed (its BullMQ completion lost, say, to a
@@ -25,6 +24,7 @@ export interface DecideEnrolOptions {
   now?: Date;
 }
 
+/** Loads what the enrol rules need (graph, links, progress) and decides; shared by the job and the preview. */
 export async function decideEnrol(
   db: Kysely<DB>, learnerId: number, settings: OneFileSettings, choices: EnrolChoices, options: DecideEnrolOptions = {},
 ): Promise<EnrolDecisionWithGraph> {
