@@ -1,6 +1,7 @@
 import type { OneFileLearningAim, OneFilePlacement, OneFileReview, OneFileReviewSummary, OneFileUser } from '../../onefile/types.js';
 import { OneFileNotFoundError } from '../../onefile/errors.js';
-import { loadLearnerGraph, officersByOtherSystemIds, type LearnerGraph, type OfficerRow, type OrganisationRow } from '../../pics/index.js';
+import type { LearnerGraph, Officer, Organisation } from '../../domain/learner.js';
+import { loadLearnerGraph, officersByOtherSystemIds } from '../../pics/index.js';
 import { choosePlacement } from '../../rules/placement.js';
 import { selectSyncUploads } from '../../rules/sync-plan.js';
 import { planReviewReads } from '../../rules/review-reads.js';
@@ -31,12 +32,12 @@ export interface SyncState {
   officerByOneFileId: Map<number, number>;
   lastPushed: { defaultAssessorId: number | null; placementId: number | null };
   /** D7: the linked officers and employer not yet reconciled in this run, with what OneFile holds. */
-  officers: { officer: OfficerRow; oneFileId: number; oneFile: OneFileUser }[];
-  organisation: { organisation: OrganisationRow; placementId: number; oneFile: OneFilePlacement } | null;
+  officers: { officer: Officer; oneFileId: number; oneFile: OneFileUser }[];
+  organisation: { organisation: Organisation; placementId: number; oneFile: OneFilePlacement } | null;
 }
 
 async function readAims(ctx: SyncLearnerContext, graph: LearnerGraph, learnerOneFileId: number): Promise<Map<number, OneFileLearningAim>> {
-  const wanted = new Set(graph.qualifications.map((q) => q.onefile_learning_aim_id).filter((id): id is number => id !== null));
+  const wanted = new Set(graph.qualifications.map((q) => q.learningAimId).filter((id): id is number => id !== null));
   const aims = new Map<number, OneFileLearningAim>();
   if (wanted.size === 0) return aims;
   const customer = ctx.client.customerKey;
@@ -71,14 +72,14 @@ async function readDemographics(ctx: SyncLearnerContext, graph: LearnerGraph): P
   const officers: SyncState['officers'] = [];
   if (settings.officerDemographicsMode !== 'none') {
     for (const officer of graph.officers.values()) {
-      const oneFileId = oneFileIdOf(officer.other_system_id);
+      const oneFileId = oneFileIdOf(officer.ePortfolioId);
       if (oneFileId === null || !(await notDone('officer', officer.id))) continue;
       officers.push({ officer, oneFileId, oneFile: await client.getUser(oneFileId) });
     }
   }
   let organisation: SyncState['organisation'] = null;
   const org = choosePlacement(graph.placements)?.organisation;
-  const placementId = org ? oneFileIdOf(org.additional_id) : null;
+  const placementId = org ? oneFileIdOf(org.ePortfolioId) : null;
   if (settings.organisationDemographicsMode !== 'none' && org && placementId !== null && (await notDone('organisation', org.id))) {
     organisation = { organisation: org, placementId, oneFile: await client.getPlacement(placementId) };
   }
@@ -89,7 +90,7 @@ export async function loadSyncState(ctx: SyncLearnerContext, learnerId: number):
   const { db, client, settings } = ctx;
   const graph = await loadLearnerGraph(db, learnerId);
   if (!graph) return { skipped: `learner #${learnerId} no longer exists in PICS` };
-  const learnerOneFileId = graph.learner.onefile_id;
+  const learnerOneFileId = graph.learner.oneFileId;
   if (learnerOneFileId === null) return { skipped: `learner ${graph.learner.ident} is not in OneFile` };
 
   const aims = await readAims(ctx, graph, learnerOneFileId);
@@ -101,7 +102,7 @@ export async function loadSyncState(ctx: SyncLearnerContext, learnerId: number):
   const known = await readReviewCache(db, learnerId);
   if (settings.downloadReviews || uploadsPending) reviewRows = await client.searchReviews(learnerOneFileId).all();
   if (settings.downloadReviews) {
-    const picsHolds = new Set(graph.reviews.map((r) => r.onefile_system_id).filter((id): id is number => id !== null));
+    const picsHolds = new Set(graph.reviews.map((r) => r.oneFileId).filter((id): id is number => id !== null));
     const reads = planReviewReads(reviewRows, known, picsHolds);
     reviews.push(...reads.fromRows);
     for (const id of reads.toGet) reviews.push(await client.getReview(id));
