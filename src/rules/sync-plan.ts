@@ -1,27 +1,16 @@
-import type { Learner, LearnerGraph, LearnerQualification, Officer, Organisation, PicsRecordKind, Review } from '../domain/learner.js';
+import type { LearnerGraph, LearnerQualification, Officer, Organisation, Review } from '../domain/learner.js';
 import type { OneFileSettings } from '../domain/settings.js';
 import type { OneFileLearningAim, OneFilePlacement, OneFileReview, OneFileReviewSummary, OneFileUser } from '../onefile/types.js';
 import { fromOneFileDate, toOneFileDate, utcToUkLocal } from '../domain/dates.js';
 import { reviewUpload, selectReviewsForFirstSync, selectReviewsForUpload, type ReviewUpload } from './review-selection.js';
 import { planReviewAdoptions, type ReviewAdoption } from './review-match.js';
 import { isReviewComplete } from './review-reads.js';
+import { reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics } from './demographics.js';
+import type { FieldChange } from './field-change.js';
 
 // D1–D9, D11 as one pure function: PICS state + OneFile state + settings → the changes to make on each side.
 // Running it again on the result yields no changes (idempotent by construction: every change is "make the
 // two sides agree", never "add").
-
-export type Direction = 'to_pics' | 'to_eportfolio';
-
-export interface FieldChange {
-  table: PicsRecordKind;
-  rowId: number;
-  /** The field changed: a domain field (Learner, Review …) for PICS's side, OneFile's field name for OneFile's. */
-  field: string;
-  oldValue: string | number | null;
-  newValue: string | number | null;
-  direction: Direction;
-  rule: string;
-}
 
 export interface NewPicsReview {
   oneFileReviewId: number;
@@ -169,134 +158,6 @@ export function reconcileReview(pics: Review, review: OneFileReview, officerByOn
   // Set when the learner signed in OneFile; never cleared by an unsigned OneFile review.
   if (fromOneFile.traineeSignedDate !== null) change('traineeSignedDate', fromOneFile.traineeSignedDate);
   return changes;
-}
-
-type Demographic = { pics: keyof Learner; oneFile: keyof OneFileUser; wire: string; kind: 'text' | 'date' | 'code' };
-
-const LEARNER_DEMOGRAPHICS: Demographic[] = [
-  { pics: 'firstName', oneFile: 'firstName', wire: 'FirstName', kind: 'text' },
-  { pics: 'surname', oneFile: 'lastName', wire: 'LastName', kind: 'text' },
-  { pics: 'email', oneFile: 'email', wire: 'Email', kind: 'text' },
-  { pics: 'telephone', oneFile: 'telephone', wire: 'Telephone', kind: 'text' },
-  { pics: 'mobile', oneFile: 'mobile', wire: 'MobileNumber', kind: 'text' },
-  { pics: 'birthDate', oneFile: 'dob', wire: 'DOB', kind: 'date' },
-  { pics: 'uln', oneFile: 'uln', wire: 'ULN', kind: 'text' },
-  { pics: 'niNumber', oneFile: 'nino', wire: 'NINO', kind: 'text' },
-  { pics: 'ethnicity', oneFile: 'l12', wire: 'L12', kind: 'code' },
-  { pics: 'sex', oneFile: 'l13', wire: 'L13', kind: 'text' },
-  { pics: 'llddHealthProblem', oneFile: 'l14', wire: 'L14', kind: 'code' },
-  { pics: 'disability', oneFile: 'l15', wire: 'L15', kind: 'code' },
-];
-
-const normaliseText = (v: unknown): string | null => (v === null || v === undefined || String(v).trim() === '' ? null : String(v).trim());
-
-/**
- * D7 for the learner: push PICS values to OneFile, or pull OneFile values into PICS, field by field where they
- * differ. A pull never blanks a PICS value OneFile does not hold, and never writes a value PICS cannot store.
- */
-export function reconcileLearnerDemographics(
-  learner: Learner, oneFile: OneFileUser, mode: OneFileSettings['learnerDemographicsMode'],
-): { changes: FieldChange[]; push: Record<string, string | null> } {
-  const changes: FieldChange[] = [];
-  const push: Record<string, string | null> = {};
-  if (mode === 'none') return { changes, push };
-  for (const d of LEARNER_DEMOGRAPHICS) {
-    const picsValue = normaliseText(learner[d.pics]);
-    const oneFileValue = normaliseText(oneFile[d.oneFile]);
-    if (picsValue === oneFileValue) continue;
-    if (mode === 'push') {
-      if (picsValue === null) continue; // never blank OneFile from an empty PICS field
-      push[d.wire] = d.kind === 'date' ? toOneFileDate(picsValue) : picsValue;
-      changes.push({ table: 'learner', rowId: learner.id, field: d.wire, oldValue: oneFileValue, newValue: picsValue, direction: 'to_eportfolio', rule: 'D7' });
-    } else {
-      if (oneFileValue === null) continue;
-      let value: string | number = oneFileValue;
-      if (d.kind === 'code') {
-        const n = Number(oneFileValue);
-        if (!Number.isInteger(n)) continue;
-        value = n;
-      }
-      if (d.pics === 'sex' && !['M', 'F', '9'].includes(oneFileValue)) continue;
-      if (d.pics === 'uln' && !/^\d{10}$/.test(oneFileValue)) continue;
-      if (d.pics === 'niNumber' && oneFileValue.length > 9) continue;
-      if (learner[d.pics] === value) continue;
-      changes.push({ table: 'learner', rowId: learner.id, field: d.pics, oldValue: normaliseText(learner[d.pics]), newValue: value, direction: 'to_pics', rule: 'D7' });
-    }
-  }
-  return { changes, push };
-}
-
-type OfficerDemographic = { pics: keyof Officer; wire: string; oneFile: keyof OneFileUser };
-export const OFFICER_DEMOGRAPHICS: OfficerDemographic[] = [
-  { pics: 'forenames', wire: 'FirstName', oneFile: 'firstName' },
-  { pics: 'surname', wire: 'LastName', oneFile: 'lastName' },
-  { pics: 'email', wire: 'Email', oneFile: 'email' },
-  { pics: 'telephone', wire: 'Telephone', oneFile: 'telephone' },
-  { pics: 'mobile', wire: 'MobileNumber', oneFile: 'mobile' },
-];
-
-/** D7 for an officer (the OneFile assessor linked by Other System ID). */
-export function reconcileOfficerDemographics(
-  officer: Officer, oneFile: OneFileUser | null, mode: OneFileSettings['officerDemographicsMode'],
-): { changes: FieldChange[]; push: Record<string, string> } {
-  const changes: FieldChange[] = [];
-  const push: Record<string, string> = {};
-  if (mode === 'none' || !oneFile) return { changes, push };
-  for (const d of OFFICER_DEMOGRAPHICS) {
-    const picsValue = normaliseText(officer[d.pics]);
-    const oneFileValue = normaliseText(oneFile[d.oneFile]);
-    if (picsValue === oneFileValue) continue;
-    if (mode === 'push' && picsValue !== null) {
-      push[d.wire] = picsValue;
-      changes.push({ table: 'officer', rowId: officer.id, field: d.wire, oldValue: oneFileValue, newValue: picsValue, direction: 'to_eportfolio', rule: 'D7' });
-    } else if (mode === 'pull' && oneFileValue !== null) {
-      changes.push({ table: 'officer', rowId: officer.id, field: d.pics, oldValue: picsValue, newValue: oneFileValue.slice(0, 100), direction: 'to_pics', rule: 'D7' });
-    }
-  }
-  return { changes, push };
-}
-
-type OrganisationDemographic = { pics: 'name' | 'email' | 'telephone' | 'website'; wire: 'Name' | 'Email' | 'Telephone' | 'Web'; oneFile: 'name' | 'email' | 'telephone' | 'web'; max: number };
-export const ORGANISATION_DEMOGRAPHICS: OrganisationDemographic[] = [
-  { pics: 'name', wire: 'Name', oneFile: 'name', max: 200 },
-  { pics: 'email', wire: 'Email', oneFile: 'email', max: 200 },
-  { pics: 'telephone', wire: 'Telephone', oneFile: 'telephone', max: 200 },
-  { pics: 'website', wire: 'Web', oneFile: 'web', max: 200 },
-];
-
-/** PICS keeps five address lines and a postcode; OneFile one multi-line Address. */
-export function organisationAddress(org: Organisation): string | null {
-  const lines = [org.address1, org.address2, org.address3, org.address4, org.address5, org.postcode].map(normaliseText).filter((l): l is string => l !== null);
-  return lines.length ? lines.join('\n') : null;
-}
-
-/**
- * D7 for an organisation (the OneFile placement linked by Additional ID). Push sends the address too; a pull
- * leaves the PICS address lines alone (OneFile's single free-text address cannot be split back reliably).
- */
-export function reconcileOrganisationDemographics(
-  org: Organisation, placement: OneFilePlacement | null, mode: OneFileSettings['organisationDemographicsMode'],
-): { changes: FieldChange[]; push: Record<string, string> } {
-  const changes: FieldChange[] = [];
-  const push: Record<string, string> = {};
-  if (mode === 'none' || !placement) return { changes, push };
-  for (const d of ORGANISATION_DEMOGRAPHICS) {
-    const picsValue = normaliseText(org[d.pics]);
-    const oneFileValue = normaliseText(placement[d.oneFile]);
-    if (picsValue === oneFileValue) continue;
-    if (mode === 'push' && picsValue !== null) {
-      push[d.wire] = picsValue;
-      changes.push({ table: 'organisation', rowId: org.id, field: d.wire, oldValue: oneFileValue, newValue: picsValue, direction: 'to_eportfolio', rule: 'D7' });
-    } else if (mode === 'pull' && oneFileValue !== null) {
-      changes.push({ table: 'organisation', rowId: org.id, field: d.pics, oldValue: picsValue, newValue: oneFileValue.slice(0, d.max), direction: 'to_pics', rule: 'D7' });
-    }
-  }
-  const address = organisationAddress(org);
-  if (mode === 'push' && address !== null && address !== normaliseText(placement.address)?.replace(/\r\n/g, '\n')) {
-    push.Address = address;
-    changes.push({ table: 'organisation', rowId: org.id, field: 'Address', oldValue: placement.address ?? null, newValue: address, direction: 'to_eportfolio', rule: 'D7' });
-  }
-  return { changes, push };
 }
 
 /** E3 by D5 (S6), and D11's push of every open normal review on this learner's first sync (also S6). */

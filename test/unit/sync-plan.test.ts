@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { OneFileLearningAim, OneFileReview, OneFileUser } from '../../src/onefile/types.js';
+import { reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics } from '../../src/rules/demographics.js';
 import {
-  isEmptyPlan, planDefaultLinks, planSync, reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics, type SyncInput, type SyncPlan,
+  isEmptyPlan, planDefaultLinks, planSync, type SyncInput, type SyncPlan,
 } from '../../src/rules/sync-plan.js';
 import { takeReviewAt } from '../../src/rules/review-match.js';
 import { graph, learnerQualification, officer, review, settings } from '../helpers/builders.js';

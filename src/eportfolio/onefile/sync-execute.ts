@@ -8,7 +8,8 @@ import {
 import type { OfficerUpload } from '../../rules/enrol-plan.js';
 import { choosePlacement } from '../../rules/placement.js';
 import type { ReviewUpload } from '../../rules/review-selection.js';
-import { planDefaultLinks, type FieldChange, type SyncPlan } from '../../rules/sync-plan.js';
+import type { FieldChange } from '../../rules/field-change.js';
+import { planDefaultLinks, type SyncPlan } from '../../rules/sync-plan.js';
 import { recordAudit, type AuditContext } from '../../store/audit.js';
 import { cacheReviews, markEntityDone, recordLearnerPushed } from '../../store/sync-state.js';
 import { EnrolInvalidError } from '../errors.js';
