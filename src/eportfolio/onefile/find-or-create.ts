@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import { withEntityLock } from '../../db/entity-lock.js';
+import type { DB } from '../../db/handle.js';
 import { ONEFILE_ROLE, type OneFileUserSummary } from '../../onefile/types.js';
 import {
   readOfficerOtherSystemId, readOrganisationAdditionalId, setOfficerOtherSystemId, setOrganisationAdditionalId,
@@ -9,9 +11,10 @@ import type { OneFileCtx } from './context.js';
 
 /*
  * Find or create the OneFile records many learners share — an officer's assessor, an employer's placement, a
- * classroom — for the enrol and the daily sync alike. Each is one shape: under the record's own lock, the id
- * PICS already holds, else a search (by MIS value or name, so a crash between "created" and "written back"
- * is found again), else a create, then the id written back to PICS.
+ * classroom — for the enrol and the daily sync alike. Each is one shape (findOrCreate): the id PICS already
+ * holds, else under the record's own lock a search (by MIS value or name, so a crash between "created" and
+ * "written back" is found again), else a create, then the id written back to PICS. What differs is a
+ * SharedRecord.
  */
 
 const sameName = (a: string | null | undefined, b: string) => (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
@@ -31,21 +34,57 @@ function duplicateMisError(officer: OfficerUpload, mis: string, matches: OneFile
   );
 }
 
+/**
+ * How one kind of shared record is found or created: the lock it is found under, the link PICS keeps to it
+ * (absent for a classroom, and in multi-centre, where one PICS column cannot name a record per centre), how
+ * it is searched for and how it is created.
+ */
+interface SharedRecord {
+  lock: string;
+  link?: {
+    /** The id PICS held when the job read it. */
+    known: number | null;
+    /** The id PICS holds now, read again under the lock: another job may have stored it while this one waited. */
+    read(conn: Kysely<DB>): Promise<number | null>;
+    write(conn: Kysely<DB>, id: number): Promise<void>;
+  };
+  search(): Promise<number | undefined>;
+  create(): Promise<number>;
+}
+
+/** The one shape: the id PICS holds, else under the record's lock the id stored meanwhile, a search, a create, the write-back. */
+async function findOrCreate(ctx: OneFileCtx, record: SharedRecord): Promise<number> {
+  const { link } = record;
+  if (link && link.known !== null) return link.known;
+  return withEntityLock(ctx.db, record.lock, async (conn) => {
+    const stored = link ? await link.read(conn) : null;
+    if (stored !== null) return stored;
+    const id = (await record.search()) ?? (await record.create());
+    await link?.write(conn, id);
+    return id;
+  }, { signal: ctx.signal });
+}
+
 /** E5: the employer's OneFile placement — by Additional ID, else by MIS value or name, else created (id stored back). */
 export async function resolvePlacement(ctx: OneFileCtx, org: number, employer: EmployerUpload): Promise<number> {
-  const { client, settings, db } = ctx;
-  if (employer.oneFileId !== null && !settings.multiCentre) return employer.oneFileId;
-  return withEntityLock(db, `onefile:placement:${org}:${employer.organisationId}`, async (conn) => {
-    // Another job may have created and stored it while this one waited for the lock.
-    const stored = settings.multiCentre ? null : await readOrganisationAdditionalId(conn, employer.organisationId);
-    if (stored !== null) return stored;
-    const placements = await client.searchPlacements(org).all();
-    const mis = employer.ident;
-    const found = placements.find((p) => mis !== null && p.misId === mis) ?? (settings.multiCentre ? undefined : placements.find((p) => sameName(p.name, employer.name)));
-    const placementId = found?.id ?? (await client.createPlacement({ OrganisationID: org, Name: employer.name, ...(mis ? { MISID: mis } : {}) }));
-    if (!settings.multiCentre) await setOrganisationAdditionalId(conn, employer.organisationId, String(placementId));
-    return placementId;
-  }, { signal: ctx.signal });
+  const { client, settings } = ctx;
+  const mis = employer.ident;
+  return findOrCreate(ctx, {
+    lock: `onefile:placement:${org}:${employer.organisationId}`,
+    ...(settings.multiCentre ? {} : {
+      link: {
+        known: employer.oneFileId,
+        read: (conn) => readOrganisationAdditionalId(conn, employer.organisationId),
+        write: (conn, id) => setOrganisationAdditionalId(conn, employer.organisationId, String(id)),
+      },
+    }),
+    search: async () => {
+      const placements = await client.searchPlacements(org).all();
+      const found = placements.find((p) => mis !== null && p.misId === mis) ?? (settings.multiCentre ? undefined : placements.find((p) => sameName(p.name, employer.name)));
+      return found?.id;
+    },
+    create: () => client.createPlacement({ OrganisationID: org, Name: employer.name, ...(mis ? { MISID: mis } : {}) }),
+  });
 }
 
 /**
@@ -53,27 +92,34 @@ export async function resolvePlacement(ctx: OneFileCtx, org: number, employer: E
  * set on every assessor we create, so a crash between create and write-back is found again), else created.
  */
 export async function resolveOfficer(ctx: OneFileCtx, org: number, officer: OfficerUpload): Promise<number> {
-  const { client, settings, db } = ctx;
-  if (officer.oneFileId !== null && !settings.multiCentre) return officer.oneFileId;
-  return withEntityLock(db, `onefile:officer:${org}:${officer.officerId}`, async (conn) => {
-    const stored = settings.multiCentre ? null : await readOfficerOtherSystemId(conn, officer.officerId);
-    if (stored !== null) return stored;
-    const mis = officer.ident;
-    const matches = mis ? assessorsByMis(await client.findUsers({ OrganisationID: org, MISID: mis })) : [];
-    if (matches.length > 1) throw duplicateMisError(officer, mis!, matches);
-    const id = matches[0]?.id ?? (await client.createUser({
+  const { client, settings } = ctx;
+  const mis = officer.ident;
+  return findOrCreate(ctx, {
+    lock: `onefile:officer:${org}:${officer.officerId}`,
+    ...(settings.multiCentre ? {} : {
+      link: {
+        known: officer.oneFileId,
+        read: (conn) => readOfficerOtherSystemId(conn, officer.officerId),
+        write: (conn, id) => setOfficerOtherSystemId(conn, officer.officerId, String(id)),
+      },
+    }),
+    search: async () => {
+      const matches = mis ? assessorsByMis(await client.findUsers({ OrganisationID: org, MISID: mis })) : [];
+      if (matches.length > 1) throw duplicateMisError(officer, mis!, matches);
+      return matches[0]?.id;
+    },
+    create: async () => (await client.createUser({
       OrganisationID: org, FirstName: officer.firstName, LastName: officer.lastName, Email: officer.email, Role: ONEFILE_ROLE.assessor,
       ...(mis ? { MISID: mis } : {}),
-    })).id;
-    if (!settings.multiCentre) await setOfficerOtherSystemId(conn, officer.officerId, String(id));
-    return id;
-  }, { signal: ctx.signal });
+    })).id,
+  });
 }
 
 /** E6: the classroom named for the learner, found by name in the organisation, else created. */
 export async function resolveClassroom(ctx: OneFileCtx, org: number, name: string): Promise<number> {
-  return withEntityLock(ctx.db, `onefile:classroom:${org}:${name.trim().toLowerCase()}`, async () => {
-    const classrooms = await ctx.client.searchClassrooms(org).all();
-    return classrooms.find((c) => sameName(c.name, name))?.id ?? (await ctx.client.createClassroom({ OrganisationID: org, Name: name }));
-  }, { signal: ctx.signal });
+  return findOrCreate(ctx, {
+    lock: `onefile:classroom:${org}:${name.trim().toLowerCase()}`,
+    search: async () => (await ctx.client.searchClassrooms(org).all()).find((c) => sameName(c.name, name))?.id,
+    create: () => ctx.client.createClassroom({ OrganisationID: org, Name: name }),
+  });
 }
