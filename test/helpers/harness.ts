@@ -6,7 +6,8 @@ import { seedDemoPics, type SeedOptions } from '../../src/demo/seed-pics.js';
 import { useSmartAssessorInDemo } from '../../src/demo/smartassessor.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/index.js';
+import type { SimulatorHandle, SimulatorOptions } from '../../src/simulator/index.js';
+import { startWorkerSimulator } from './simulator.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { QUEUE } from '../../src/queues/names.js';
 import { TEST_REDIS_URL } from './env.js';
@@ -41,7 +42,7 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const t = await createTestDatabase();
   const redis = createTestRedis();
-  const sim = await startSimulator({ seed: 'demo', rateLimit: 6_000, environment: 'practice', ...options.simulator });
+  const sim = await startWorkerSimulator({ rateLimit: 6_000, ...options.simulator });
   if (options.seed !== false) await seedDemoPics(t.db, { today: new Date().toISOString().slice(0, 10), ...options.seed });
   if (options.smartAssessor) await useSmartAssessorInDemo(t.db, sim.smartAssessor.url);
   const config = loadConfig({

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL } from './env.js';
+import { standIn } from './stand-in.js';
 
 export interface TestRedis {
   /** Key prefix owned by this test file; every key the code under test writes must start with it. */
@@ -30,4 +32,17 @@ export function createTestRedis(): TestRedis {
       redis.disconnect();
     },
   };
+}
+
+/** A TestRedis for the enclosing describe block (or file): made before its first test, cleaned up after its last. */
+export function useTestRedis(): TestRedis {
+  let current: TestRedis | undefined;
+  beforeAll(() => {
+    current = createTestRedis();
+  });
+  afterAll(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return standIn('the test Redis', () => current);
 }

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { createOneFileClientFactory } from '../../src/onefile/factory.js';
 import type { ContractCheck } from '../../src/rules/wire-contract.js';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/index.js';
+import { startWorkerSimulator } from '../helpers/simulator.js';
 import { latestProbeReport, type ProbeReport } from '../../src/store/probe-reports.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -73,7 +74,7 @@ describe('the OneFile contract probe (issue 22)', () => {
   });
 
   async function probe(options: SimulatorOptions, maxCalls = 60, seedLearners = true) {
-    sim = await startSimulator({ seed: 'demo', rateLimit: 6_000, environment: 'practice', ...options });
+    sim = await startWorkerSimulator({ rateLimit: 6_000, ...options });
     if (seedLearners) oneFileLearners(sim);
     sim.resetStats();
     const config = loadConfig({
@@ -167,7 +168,7 @@ describe('the OneFile contract probe (issue 22)', () => {
   });
 
   async function probeWithFaults(badAnswers: NonNullable<SimulatorOptions['faults']>['badAnswers']) {
-    sim = await startSimulator({ seed: 'demo', rateLimit: 6_000, environment: 'practice', faults: { badAnswers } });
+    sim = await startWorkerSimulator({ rateLimit: 6_000, faults: { badAnswers } });
     oneFileLearners(sim);
     const config = loadConfig({ env: { NODE_ENV: 'test', DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redis.prefix, ONEFILE_BASE_URL: sim.baseUrl, ONEFILE_CALLS_PER_MINUTE: '6000' } });
     return probeOneFile({ db: t.db, createClient: createOneFileClientFactory({ redis: redis.redis, config, logger }), maxCalls: 60, logger });

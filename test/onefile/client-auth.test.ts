@@ -1,26 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { OneFileAuthError } from '../../src/onefile/errors.js';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import { useTestRedis } from '../helpers/redis.js';
+import { useSimulator } from '../helpers/simulator.js';
 import {
   DEMO_CUSTOMER_TOKEN, callsTo, capturingLogger, freshPrefix, logins, thrown, workerProcess, type WorkerProcess,
 } from './support.js';
 
 // Sessions over real HTTP: shared through Redis, renewed once on a 401 however many calls fail at once.
 
-let t: TestRedis;
-let sim: SimulatorHandle;
+const t = useTestRedis();
+const sim = useSimulator({ rateLimit: 0 });
 const procs: WorkerProcess[] = [];
 
-beforeAll(async () => {
-  t = createTestRedis();
-  sim = await startSimulator({ rateLimit: 0 });
-});
-
-afterAll(async () => {
+afterAll(() => {
   for (const p of procs) p.close();
-  await sim.close();
-  await t.cleanup();
 });
 
 beforeEach(() => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { jobActionFor } from '../../src/jobs/error-policy.js';
 import { BudgetWaitAbortedError, BudgetWaitTooLongError } from '../../src/limiter/errors.js';
 import type { OneFileClient } from '../../src/onefile/client.js';
@@ -6,28 +6,20 @@ import {
   OneFileAuthError, OneFileBadResponseError, OneFileNotFoundError, OneFileRateLimitedError, OneFileTransientError,
   OneFileValidationError,
 } from '../../src/onefile/errors.js';
-import { startSimulator, type BadAnswerKind, type SimulatorHandle } from '../../src/simulator/index.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
+import { startSimulator, type BadAnswerKind } from '../../src/simulator/index.js';
+import { useTestRedis } from '../helpers/redis.js';
+import { useSimulator } from '../helpers/simulator.js';
 import { ASSESSOR, ORG, STANDARD, callsTo, freshPrefix, thrown, workerProcess, type WorkerProcess } from './support.js';
 
 // Every way a OneFile call fails, produced for real by the simulator, and what the job layer does with it.
 
-let t: TestRedis;
-let sim: SimulatorHandle;
+const t = useTestRedis();
+const sim = useSimulator({ rateLimit: 0 });
 let proc: WorkerProcess;
 let client: OneFileClient;
 const FIRST_RUN = { attemptsStarted: 1, attemptsMade: 0 };
 
-beforeAll(async () => {
-  t = createTestRedis();
-  sim = await startSimulator({ rateLimit: 0 });
-});
-
-afterAll(async () => {
-  proc?.close();
-  await sim.close();
-  await t.cleanup();
-});
+afterAll(() => proc?.close());
 
 beforeEach(async () => {
   proc?.close();

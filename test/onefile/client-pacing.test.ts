@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import type { OneFileClient } from '../../src/onefile/client.js';
 import { OneFileRateLimitedError } from '../../src/onefile/errors.js';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
+import type { SimulatorHandle } from '../../src/simulator/index.js';
+import { useTestRedis } from '../helpers/redis.js';
+import { useSimulator } from '../helpers/simulator.js';
 import { freshPrefix, logins, workerProcess, type WorkerProcess } from './support.js';
 
 // The shared budget seen from OneFile's side: the simulator enforces a strict sliding window (300 calls in
@@ -14,16 +15,11 @@ const LIMIT = 300;
 const HEADROOM = 0.95;
 const EMISSION_MS = 60_000 / (LIMIT * SPEED * HEADROOM); // ≈ 7 ms between calls
 
-let t: TestRedis;
+const t = useTestRedis();
 const procs: WorkerProcess[] = [];
 
-beforeAll(() => {
-  t = createTestRedis();
-});
-
-afterAll(async () => {
+afterAll(() => {
   for (const p of procs) p.close();
-  await t.cleanup();
 });
 
 function paced(sim: SimulatorHandle, prefix: string): WorkerProcess {
@@ -50,11 +46,7 @@ async function redisNowMs(redis: WorkerProcess['redis']): Promise<number> {
 }
 
 describe('pacing against a strict sliding window (compressed time)', () => {
-  let sim: SimulatorHandle;
-  beforeAll(async () => {
-    sim = await startSimulator({ speed: SPEED, rateLimit: LIMIT, window: 'sliding' });
-  });
-  afterAll(() => sim.close());
+  const sim = useSimulator({ speed: SPEED, rateLimit: LIMIT, window: 'sliding' });
 
   it('N calls at the budget: evenly spaced, on schedule, and not one 429', async () => {
     const sent: number[] = [];
@@ -96,11 +88,7 @@ describe('pacing against a strict sliding window (compressed time)', () => {
 });
 
 describe('a 429 in one process pushes every process back', () => {
-  let sim: SimulatorHandle;
-  beforeAll(async () => {
-    sim = await startSimulator({ rateLimit: 0 });
-  });
-  afterAll(() => sim.close());
+  const sim = useSimulator({ rateLimit: 0 });
 
   it("client A gets a forced burst of 429s; client B's next call waits the Retry-After out", async () => {
     const prefix = freshPrefix(t.prefix);

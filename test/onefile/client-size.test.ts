@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { jobActionFor } from '../../src/jobs/error-policy.js';
 import { OneFileBadResponseError } from '../../src/onefile/errors.js';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
+import { useTestRedis } from '../helpers/redis.js';
+import { useSimulator } from '../helpers/simulator.js';
 import { freshPrefix, thrown, workerProcess, type WorkerProcess } from './support.js';
 
 // Issue 17 item 4: a response body is read only up to onefile.maxResponseBytes. Whether OneFile announces the
@@ -13,20 +13,11 @@ import { freshPrefix, thrown, workerProcess, type WorkerProcess } from './suppor
 const LIMIT = 256 * 1024;
 const FIRST_RUN = { attemptsStarted: 1, attemptsMade: 0 };
 
-let t: TestRedis;
-let sim: SimulatorHandle;
+const t = useTestRedis();
+const sim = useSimulator({ rateLimit: 0 });
 let proc: WorkerProcess;
 
-beforeAll(async () => {
-  t = createTestRedis();
-  sim = await startSimulator({ rateLimit: 0 });
-});
-
-afterAll(async () => {
-  proc?.close();
-  await sim.close();
-  await t.cleanup();
-});
+afterAll(() => proc?.close());
 
 beforeEach(() => {
   proc?.close();

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createOneFileClientFactory } from '../../src/onefile/factory.js';
 import { oneFileBaseUrl } from '../../src/onefile/base-url.js';
 import type { OneFileClient } from '../../src/onefile/client.js';
 import { ONEFILE_ROLE, VISIT_TYPE_ID } from '../../src/onefile/types.js';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
+import { useTestRedis } from '../helpers/redis.js';
+import { useSimulator } from '../helpers/simulator.js';
 import {
   ASSESSOR, DEMO_CUSTOMER_TOKEN, ORG, PLACEMENT, STANDARD, callsTo, freshPrefix, logins, total,
   workerProcess, type WorkerProcess,
@@ -12,20 +12,10 @@ import {
 
 // Every client method against the simulator over real HTTP: what it sends, what it returns, what it costs.
 
-let t: TestRedis;
-let sim: SimulatorHandle;
+const t = useTestRedis();
+const sim = useSimulator({ rateLimit: 0 });
 let proc: WorkerProcess;
 let client: OneFileClient;
-
-beforeAll(async () => {
-  t = createTestRedis();
-  sim = await startSimulator({ rateLimit: 0 });
-});
-
-afterAll(async () => {
-  await sim.close();
-  await t.cleanup();
-});
 
 beforeEach(() => {
   proc?.close();
@@ -156,11 +146,7 @@ describe('OneFile client against the simulator', () => {
 });
 
 describe('documented variants the simulator can be switched to', () => {
-  let variant: SimulatorHandle;
-  beforeAll(async () => {
-    variant = await startSimulator({ rateLimit: 0, createAnswer: 'object', learningAimRows: 'full' });
-  });
-  afterAll(() => variant.close());
+  const variant = useSimulator({ rateLimit: 0, createAnswer: 'object', learningAimRows: 'full' });
 
   it('create answering the record as JSON, and learning-aim rows carrying every field', async () => {
     const p = workerProcess(variant, freshPrefix(t.prefix));

@@ -1,20 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'bullmq';
 import { configSchema } from '../../src/config/schema.js';
-import { seedDemoPics } from '../../src/demo/seed-pics.js';
 import { listLearnersInSyncScope } from '../../src/pics/index.js';
-import { createProducer, type Producer } from '../../src/producer/index.js';
+import type { Producer } from '../../src/producer/index.js';
 import { jobIds } from '../../src/queues/job-options.js';
 import { QUEUE } from '../../src/queues/names.js';
 import { ukToday } from '../../src/domain/dates.js';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import type { SimulatorHandle } from '../../src/simulator/index.js';
 import { mulberry32 } from '../../src/util/prng.js';
 import { readRun } from '../../src/store/runs.js';
 import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { TEST_REDIS_URL } from '../helpers/env.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { allJobs, disagreements, duplicatesButVisitsIn, enrolableLearners, eventually, preEnrol, sleep, tearDown, trace, waitForJobs } from './support.js';
+import { startKillFixture, type KillFixture } from './fixture.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { allJobs, disagreements, duplicatesButVisitsIn, enrolableLearners, eventually, preEnrol, sleep, trace, waitForJobs } from './support.js';
 import { aimFieldsApart, changeInOneFile, missingInPics, reviewsNotUploaded } from './scenario.js';
 
 /*
@@ -47,7 +45,6 @@ const CHOICES = { pathways: { 3: 41301 } }; // Business Administrator has two On
 
 describe('kill -9 across two worker processes during enrols and a daily sync', () => {
   let t: TestDatabase;
-  let redis: TestRedis;
   let sim: SimulatorHandle;
   let producer: Producer;
   let env: Record<string, string>;
@@ -108,19 +105,14 @@ describe('kill -9 across two worker processes during enrols and a daily sync', (
     return thresholds.length;
   }
 
+  let fixture: KillFixture | undefined;
   beforeAll(async () => {
-    t = await createTestDatabase();
-    redis = createTestRedis();
     // OneFile is remote: 20–60 ms a call, so a kill finds jobs mid-flight between a OneFile write and its write-back.
-    sim = await startSimulator({ seed: 'demo', rateLimit: 0, environment: 'practice', faults: { seed: SEED, latency: LATENCY } });
-    await seedDemoPics(t.db, { learners: LEARNERS, includeProblemLearners: false, today: ukToday() });
-    env = {
-      DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redis.prefix, ONEFILE_BASE_URL: sim.baseUrl,
-      ONEFILE_CALLS_PER_MINUTE: '60000', ONEFILE_TIMEOUT_MS: '5000', ENROL_CONCURRENCY: '4', DAILY_SYNC_CONCURRENCY: '8',
-      WORKER_LOCK_DURATION_MS: '4000', WORKER_STALLED_INTERVAL_MS: '1500', RETRY_BACKOFF_MS: '500', SHUTDOWN_GRACE_MS: '2000',
-      DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'info', DAILY_SYNC_CRON: '0 3 29 2 *', // runs are started here, not by the schedule
-    };
-    producer = createProducer({ redisUrl: TEST_REDIS_URL, prefix: redis.prefix, db: t.db });
+    fixture = await startKillFixture({
+      learners: LEARNERS, faults: { seed: SEED, latency: LATENCY },
+      env: { ENROL_CONCURRENCY: '4', DAILY_SYNC_CONCURRENCY: '8', DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'info' },
+    });
+    ({ t, sim, producer, env } = fixture);
     procs.push(await spawnDaemon(env), await spawnDaemon(env));
     trace('daemons started');
     // The first process to start queues the links refresh (links are missing); wait for it.
@@ -130,9 +122,7 @@ describe('kill -9 across two worker processes during enrols and a daily sync', (
     trace('links refreshed');
   }, 60_000);
 
-  afterAll(async () => {
-    await tearDown(procs, () => producer?.close(), () => sim?.close(), () => redis?.cleanup(), () => t?.drop());
-  });
+  afterAll(() => fixture?.close(procs));
 
   /** Every job ended, and the worker's schema recorded how: the outcome row and, when it failed, why. */
   async function expectEveryJobRecorded(jobs: Job[], queue: string) {

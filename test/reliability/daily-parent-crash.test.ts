@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { configSchema } from '../../src/config/schema.js';
-import { seedDemoPics } from '../../src/demo/seed-pics.js';
 import { listLearnersInSyncScope } from '../../src/pics/index.js';
-import { createProducer, type Producer } from '../../src/producer/index.js';
+import type { Producer } from '../../src/producer/index.js';
 import { jobIds } from '../../src/queues/job-options.js';
 import { QUEUE } from '../../src/queues/names.js';
 import { ukToday } from '../../src/domain/dates.js';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import type { SimulatorHandle } from '../../src/simulator/index.js';
 import { readRun } from '../../src/store/runs.js';
 import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { TEST_REDIS_URL } from '../helpers/env.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { allJobs, duplicatesIn, eventually, preEnrol, tearDown, waitForJobs } from './support.js';
+import { startKillFixture, type KillFixture } from './fixture.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { allJobs, duplicatesIn, eventually, preEnrol, waitForJobs } from './support.js';
 
 /*
  * D10: the daily parent is crash-safe at each step boundary. A real worker process (the compiled daemon) is
@@ -35,29 +33,18 @@ const CHOICES = { pathways: { 3: 41301 } }; // Business Administrator has two On
 
 describe.each(['daily-parent:run-started', 'daily-parent:fanned-out', 'daily-parent:summarise-recorded'])('D10: the daily parent killed -9 at %s', (failpoint) => {
   let t: TestDatabase;
-  let redis: TestRedis;
   let sim: SimulatorHandle;
   let producer: Producer;
   let env: Record<string, string>;
   const procs: DaemonProcess[] = [];
 
+  let fixture: KillFixture | undefined;
   beforeAll(async () => {
-    t = await createTestDatabase();
-    redis = createTestRedis();
-    sim = await startSimulator({ seed: 'demo', rateLimit: 0, environment: 'practice', faults: { latency: { kind: 'fixed', ms: 100 } } });
-    await seedDemoPics(t.db, { learners: 40, includeProblemLearners: false, today: ukToday() });
-    env = {
-      DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redis.prefix, ONEFILE_BASE_URL: sim.baseUrl,
-      ONEFILE_CALLS_PER_MINUTE: '60000', ONEFILE_TIMEOUT_MS: '5000', WORKER_LOCK_DURATION_MS: '4000', WORKER_STALLED_INTERVAL_MS: '1500',
-      RETRY_BACKOFF_MS: '500', SHUTDOWN_GRACE_MS: '2000', DATABASE_POOL_SIZE: '4', LOG_LEVEL: 'info',
-      DAILY_SYNC_CRON: '0 3 29 2 *', // the run is started here, not by the schedule
-    };
-    producer = createProducer({ redisUrl: TEST_REDIS_URL, prefix: redis.prefix, db: t.db });
+    fixture = await startKillFixture({ learners: 40, faults: { latency: { kind: 'fixed', ms: 100 } }, env: { LOG_LEVEL: 'info' } });
+    ({ t, sim, producer, env } = fixture);
   }, 60_000);
 
-  afterAll(async () => {
-    await tearDown(procs, () => producer?.close(), () => sim?.close(), () => redis?.cleanup(), () => t?.drop());
-  });
+  afterAll(() => fixture?.close(procs));
 
   it('resumes in a new process: the total set once, the summary and Last Synchronised after every child, each learner synced once', async () => {
     const doomed = await spawnDaemon({ ...env, WORKER_FAILPOINTS: failpoint, DAILY_SYNC_CONCURRENCY: '1' });

@@ -6,7 +6,8 @@ import { createProducer, type Producer } from '../../src/producer/index.js';
 import { jobIds } from '../../src/queues/job-options.js';
 import { QUEUE } from '../../src/queues/names.js';
 import { ukToday } from '../../src/domain/dates.js';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import type { SimulatorHandle } from '../../src/simulator/index.js';
+import { startWorkerSimulator } from '../helpers/simulator.js';
 import { readRun } from '../../src/store/runs.js';
 import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
@@ -80,7 +81,7 @@ describe('Redis, then PostgreSQL, stopped for 10 s mid-run', () => {
     await migrateToLatest(db, 'pics-dev');
     await migrateToLatest(db, 'worker');
     await seedDemoPics(db, { learners: 160, includeProblemLearners: false, today: ukToday() });
-    sim = await startSimulator({ seed: 'demo', rateLimit: 0, environment: 'practice', faults: { seed: 7, latency: { kind: 'uniform', minMs: 20, maxMs: 60 } } });
+    sim = await startWorkerSimulator({ faults: { seed: 7, latency: { kind: 'uniform', minMs: 20, maxMs: 60 } } });
     daemon = await spawnDaemon({
       DATABASE_URL: pg.url, REDIS_URL: redis.url, REDIS_PREFIX: PREFIX, ONEFILE_BASE_URL: sim.baseUrl, ONEFILE_CALLS_PER_MINUTE: '60000',
       ONEFILE_TIMEOUT_MS: '5000', ENROL_CONCURRENCY: '3', DAILY_SYNC_CONCURRENCY: '6', WORKER_LOCK_DURATION_MS: '15000',

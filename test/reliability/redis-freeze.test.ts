@@ -7,7 +7,8 @@ import { createProducer, type Producer } from '../../src/producer/index.js';
 import { jobIds } from '../../src/queues/job-options.js';
 import { QUEUE } from '../../src/queues/names.js';
 import { ukToday } from '../../src/domain/dates.js';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import type { SimulatorHandle } from '../../src/simulator/index.js';
+import { startWorkerSimulator } from '../helpers/simulator.js';
 import { readRun } from '../../src/store/runs.js';
 import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -47,7 +48,7 @@ describe('Redis hangs longer than a job lock, with two worker processes', () => 
     t = await createTestDatabase();
     redis = await startPrivateRedis();
     await seedDemoPics(t.db, { learners: 160, includeProblemLearners: false, today: ukToday() });
-    sim = await startSimulator({ seed: 'demo', rateLimit: 3_000, environment: 'practice', faults: { seed: 11, latency: { kind: 'uniform', minMs: 200, maxMs: 400 } } });
+    sim = await startWorkerSimulator({ rateLimit: 3_000, faults: { seed: 11, latency: { kind: 'uniform', minMs: 200, maxMs: 400 } } });
     const env = {
       DATABASE_URL: t.url, REDIS_URL: redis.url, REDIS_PREFIX: PREFIX, ONEFILE_BASE_URL: sim.baseUrl, ONEFILE_CALLS_PER_MINUTE: '3000',
       ONEFILE_TIMEOUT_MS: '5000', ENROL_CONCURRENCY: '3', DAILY_SYNC_CONCURRENCY: '6', WORKER_STALLED_INTERVAL_MS: '5000',

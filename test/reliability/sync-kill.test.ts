@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { seedDemoPics } from '../../src/demo/seed-pics.js';
-import { createProducer, type Producer } from '../../src/producer/index.js';
+import type { Producer } from '../../src/producer/index.js';
 import { jobIds } from '../../src/queues/job-options.js';
 import { QUEUE } from '../../src/queues/names.js';
 import { ukToday } from '../../src/domain/dates.js';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import type { SimulatorHandle } from '../../src/simulator/index.js';
 import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { TEST_REDIS_URL } from '../helpers/env.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { preEnrol, tearDown, waitForJobs } from './support.js';
+import { startKillFixture, type KillFixture } from './fixture.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { preEnrol, waitForJobs } from './support.js';
 
 /*
  * D6, issue 15 item 2: nothing is remembered as seen before PICS has it. A worker process is killed -9 (a fail
@@ -22,28 +20,18 @@ const CHOICES = { pathways: { 3: 41301 } };
 
 describe('D6: a sync killed -9 between its reads and its PICS write', () => {
   let t: TestDatabase;
-  let redis: TestRedis;
   let sim: SimulatorHandle;
   let producer: Producer;
   let env: Record<string, string>;
   const procs: DaemonProcess[] = [];
 
+  let fixture: KillFixture | undefined;
   beforeAll(async () => {
-    t = await createTestDatabase();
-    redis = createTestRedis();
-    sim = await startSimulator({ seed: 'demo', rateLimit: 0, environment: 'practice' });
-    await seedDemoPics(t.db, { learners: 4, includeProblemLearners: false, today: ukToday() });
-    env = {
-      DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redis.prefix, ONEFILE_BASE_URL: sim.baseUrl,
-      ONEFILE_CALLS_PER_MINUTE: '60000', ONEFILE_TIMEOUT_MS: '5000', WORKER_LOCK_DURATION_MS: '4000', WORKER_STALLED_INTERVAL_MS: '1500',
-      WORKER_LEARNER_LEASE_MS: '3000', RETRY_BACKOFF_MS: '500', SHUTDOWN_GRACE_MS: '2000', DATABASE_POOL_SIZE: '4', DAILY_SYNC_CRON: '0 3 29 2 *',
-    };
-    producer = createProducer({ redisUrl: TEST_REDIS_URL, prefix: redis.prefix, db: t.db });
+    fixture = await startKillFixture({ learners: 4, env: { WORKER_LEARNER_LEASE_MS: '3000' } });
+    ({ t, sim, producer, env } = fixture);
   }, 60_000);
 
-  afterAll(async () => {
-    await tearDown(procs, () => producer?.close(), () => sim?.close(), () => redis?.cleanup(), () => t?.drop());
-  });
+  afterAll(() => fixture?.close(procs));
 
   it('the fresh process writes the held review into PICS', async () => {
     const first = await spawnDaemon(env);

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   DEMO_EXISTING_CLASSROOMS, DEMO_OFFICERS, DEMO_ONEFILE_ONLY_ASSESSORS, DEMO_ORGANISATIONS, DEMO_QUALIFICATIONS,
   DEMO_UNMATCHED_STANDARDS,
 } from '../../src/demo/catalogue.js';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import { useSimulator } from '../helpers/simulator.js';
 import { admin, client } from './support.js';
 
 const ORG = 5740;
 
 describe('demo seed', () => {
-  let sim: SimulatorHandle;
-  beforeAll(async () => { sim = await startSimulator({ seed: 'demo' }); });
-  afterAll(() => sim.close());
+  const sim = useSimulator({ seed: 'demo' });
 
   it('holds the catalogue: linked assessors (MISID = officer ident), the OneFile-only one, placements, classrooms, every standard', async () => {
     const state = (await admin(sim, 'GET', '/state')).json();
@@ -33,9 +31,7 @@ describe('demo seed', () => {
 });
 
 describe('admin routes', () => {
-  let sim: SimulatorHandle;
-  beforeAll(async () => { sim = await startSimulator({ seed: 'empty' }); });
-  afterAll(() => sim.close());
+  const sim = useSimulator({ seed: 'empty' });
 
   it('seeds from a JSON body (merging rows by ID), from the demo, and resets', async () => {
     expect((await admin(sim, 'GET', '/state')).json().users).toEqual([]);

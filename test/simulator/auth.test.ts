@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import { useSimulator } from '../helpers/simulator.js';
 import { DEMO_CUSTOMER_TOKEN, admin, authenticate, call, client, http } from './support.js';
 
 describe('authentication and sessions', () => {
-  let sim: SimulatorHandle;
-  beforeAll(async () => { sim = await startSimulator(); });
-  afterAll(() => sim.close());
+  const sim = useSimulator();
 
   it('answers POST /Authentication with the session as plain text, which then opens GET /Customer', async () => {
     const r = await http.post(`${sim.baseUrl}/Authentication`, { headers: { 'X-CustomerToken': DEMO_CUSTOMER_TOKEN } });

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { client, type Client } from './support.js';
+import { describe, expect, it } from '@jest/globals';
+import { startSimulator } from '../../src/simulator/index.js';
+import { useSimulator } from '../helpers/simulator.js';
+import { client, useClient } from './support.js';
 
 const ORG = 5740;
 
 describe('organisations, classrooms and placements', () => {
-  let sim: SimulatorHandle;
-  let api: Client;
-  beforeAll(async () => {
-    sim = await startSimulator();
-    api = await client(sim);
-  });
-  afterAll(() => sim.close());
+  const sim = useSimulator();
+  const api = useClient(sim);
 
   describe('organisations', () => {
     it('lists the customer\'s organisations on POST /Organisation/Search, paged or not', async () => {

@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { client, type Client } from './support.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useSimulator } from '../helpers/simulator.js';
+import { useClient } from './support.js';
 
 const ORG = 5740;
 
 describe('reviews and visits', () => {
-  let sim: SimulatorHandle;
-  let api: Client;
+  const sim = useSimulator();
+  const api = useClient(sim);
   let learner: number;
   beforeAll(async () => {
-    sim = await startSimulator();
-    api = await client(sim);
     learner = (await api.call('POST', '/User', { OrganisationID: ORG, Role: 1, FirstName: 'Rev', LastName: 'Iew',
       Email: 'rev@example.com', DefaultAssessorID: 122762, ClassroomID: 15379, PlacementID: 18928 })).json().ID;
   });
-  afterAll(() => sim.close());
 
   it('creates a visit (200, bare id) and a review hung off it (200, bare id); GET reads the review whole', async () => {
     const visit = await api.call('POST', '/Visit', { LearnerID: learner, OrganisationID: ORG, AssessorID: 122762,

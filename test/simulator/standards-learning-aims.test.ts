@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { client, type Client } from './support.js';
+import { describe, expect, it } from '@jest/globals';
+import { startSimulator } from '../../src/simulator/index.js';
+import { useSimulator } from '../helpers/simulator.js';
+import { client, useClient, type Client } from './support.js';
 
 const ORG = 5740;
 const AIM_FIELDS = ['ID', 'UserID', 'StandardID', 'Title', 'Status', 'StartDate', 'PlannedEnd', 'AchievedDate',
@@ -14,13 +15,8 @@ async function newLearner(api: Client): Promise<number> {
 }
 
 describe('standards and learning aims', () => {
-  let sim: SimulatorHandle;
-  let api: Client;
-  beforeAll(async () => {
-    sim = await startSimulator();
-    api = await client(sim);
-  });
-  afterAll(() => sim.close());
+  const sim = useSimulator();
+  const api = useClient(sim);
 
   it('lists standards as {ID, Title, Code?}: the code bracketed in Title, or in Code', async () => {
     const rows = (await api.call('POST', '/Standard/Search/1/100', { OrganisationID: ORG })).json();

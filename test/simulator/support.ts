@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { type Response } from 'got';
 import { DEMO_CUSTOMER_TOKEN } from '../../src/demo/catalogue.js';
-import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/index.js';
+import { beforeAll } from '@jest/globals';
+import type { SimulatorHandle } from '../../src/simulator/index.js';
+import { standIn } from '../helpers/stand-in.js';
 
 /** Real HTTP, no retries and no throwing on 4xx/5xx: the tests look at every answer themselves. */
 export const http = got.extend({ throwHttpErrors: false, retry: { limit: 0 }, responseType: 'text' });
@@ -50,10 +52,13 @@ export async function admin(sim: SimulatorHandle, method: 'GET' | 'POST', path: 
   return call(`${sim.origin}/_admin${path}`, method, body);
 }
 
-/** A simulator plus a logged-in client, with the demo data unless the options say otherwise. */
-export async function startWithClient(options: SimulatorOptions = {}): Promise<{ sim: SimulatorHandle; api: Client }> {
-  const sim = await startSimulator(options);
-  return { sim, api: await client(sim) };
+/** A client logged in to `sim` (a useSimulator) before the enclosing block's first test. */
+export function useClient(sim: SimulatorHandle, customerToken?: string): Client {
+  let current: Client | undefined;
+  beforeAll(async () => {
+    current = await client(sim, customerToken);
+  });
+  return standIn('the simulator client', () => current);
 }
 
 /** Sleeps until the simulated clock reads `simEpochMs`. */

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
-import { admin, client, http, type Client } from './support.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { startSimulator } from '../../src/simulator/index.js';
+import { useSimulator } from '../helpers/simulator.js';
+import { admin, client, http, useClient } from './support.js';
 
 const ORG = 5740;
 const learner = (over: Record<string, unknown> = {}) => ({
@@ -9,13 +10,8 @@ const learner = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('users', () => {
-  let sim: SimulatorHandle;
-  let api: Client;
-  beforeAll(async () => {
-    sim = await startSimulator();
-    api = await client(sim);
-  });
-  afterAll(() => sim.close());
+  const sim = useSimulator();
+  const api = useClient(sim);
 
   describe('POST /User (create)', () => {
     it('creates a learner and answers 200 with the whole user in PascalCase, dates as midnight Z', async () => {
@@ -181,11 +177,9 @@ describe('users', () => {
 });
 
 describe('POST /User/Search', () => {
-  let sim: SimulatorHandle;
-  let api: Client;
-  beforeAll(async () => {
+  const sim = useSimulator({ startAt: '2026-01-01T00:00:00Z' });
+  beforeAll(() => {
     // Own organisation with five assessors, seeded with IDs out of order: answers must still come by ID.
-    sim = await startSimulator({ startAt: '2026-01-01T00:00:00Z' });
     sim.seed({
       organisations: [{ ID: 5741, CustomerID: 2070, Name: 'Second centre' }],
       users: [5, 3, 1, 4, 2].map((n) => ({
@@ -193,9 +187,8 @@ describe('POST /User/Search', () => {
         MISID: `M${n}`, Email: `p${n}@example.com`, LastModified: `2026-01-0${n}T12:00:00Z`, Archived: n === 3,
       })),
     });
-    api = await client(sim);
   });
-  afterAll(() => sim.close());
+  const api = useClient(sim);
 
   const ids = (r: { json(): Array<{ ID: number }> }) => r.json().map((u) => u.ID);
 

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { DEMO_SA_ASSESSORS, DEMO_SA_CLIENT_KEY } from '../../src/demo/smartassessor.js';
 import { jobActionFor } from '../../src/jobs/error-policy.js';
-import { startSimulator, type BadAnswerKind, type SimulatorHandle } from '../../src/simulator/index.js';
+import type { BadAnswerKind } from '../../src/simulator/index.js';
+import { useSimulator } from '../helpers/simulator.js';
 import {
   SmartAssessorAuthError, SmartAssessorBadResponseError, SmartAssessorConfigError, SmartAssessorRefusedError, SmartAssessorTransientError,
 } from '../../src/smartassessor/errors.js';
@@ -11,7 +12,7 @@ import type { SmartAssessorApi } from '../../src/smartassessor/types.js';
 // The SOAP client against the simulator's Smart Assessor endpoint over real HTTP: the operations, what goes
 // on the wire, and every way a call fails, with what the job error policy then does.
 
-let sim: SimulatorHandle;
+const sim = useSimulator({ seed: 'demo' });
 const FIRST_RUN = { attemptsStarted: 1, attemptsMade: 0 };
 // Generous, so a busy machine never turns an ordinary answer into a timeout; the timeout case uses `hurried`.
 const factory = soapSmartAssessorClientFactory({ timeoutMs: 10_000 });
@@ -31,10 +32,6 @@ async function thrown(fn: () => Promise<unknown>): Promise<Error> {
 /** Lets answers the simulator is holding back (slow faults) go out, so no timer outlives the file. */
 const settle = () => new Promise((r) => setTimeout(r, 350));
 
-beforeAll(async () => {
-  sim = await startSimulator({ seed: 'demo' });
-});
-afterAll(() => sim.close());
 beforeEach(() => sim.reset('demo'));
 
 describe('operations', () => {
