@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { oneFileIdOf } from '../domain/onefile-id.js';
+import { ePortfolioIdOf } from '../domain/eportfolio-id.js';
 import type { DB } from '../db/types.js';
 import type { Learner, LearnerQualification, Officer, Organisation, Review } from '../domain/learner.js';
 import { toColumns } from './columns.js';
@@ -113,12 +113,12 @@ export async function officersByOtherSystemIds(db: Kysely<DB>, ids: string[]): P
 
 export async function readOfficerOtherSystemId(db: Kysely<DB>, officerId: number): Promise<number | null> {
   const row = await db.selectFrom('pics.officer').select('other_system_id').where('id', '=', officerId).executeTakeFirst();
-  return oneFileIdOf(row?.other_system_id ?? null);
+  return ePortfolioIdOf(row?.other_system_id ?? null);
 }
 
 export async function readOrganisationAdditionalId(db: Kysely<DB>, organisationId: number): Promise<number | null> {
   const row = await db.selectFrom('pics.organisation').select('additional_id').where('id', '=', organisationId).executeTakeFirst();
-  return oneFileIdOf(row?.additional_id ?? null);
+  return ePortfolioIdOf(row?.additional_id ?? null);
 }
 
 /** The learner's reviews PICS has linked to OneFile: PICS review id → OneFile review id. */

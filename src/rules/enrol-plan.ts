@@ -7,7 +7,7 @@ import { choosePlacement } from './placement.js';
 import { reviewUpload, selectReviewsForUpload, type ReviewUpload } from './review-selection.js';
 import { emailAddressProblem } from './email-address.js';
 import { niNumberProblem } from './ni-number.js';
-import { parseOneFileId } from '../domain/onefile-id.js';
+import { parseEPortfolioId } from '../domain/eportfolio-id.js';
 
 // E1–E8 as one pure function: the learner's PICS graph + settings + qualification links → what to send to
 // OneFile, in order, or the problems a PICS user must fix first. The enrol job executes the plan; the
@@ -213,7 +213,7 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
   else if (!placement.organisation) problem('placement', `${who}'s placement #${placement.id} has no organisation`);
   else {
     const org: Organisation = placement.organisation;
-    const oneFileId = parseOneFileId(org.ePortfolioId);
+    const oneFileId = parseEPortfolioId(org.ePortfolioId);
     if (blank(org.name)) problem('placement', `organisation ${org.ident ?? `#${org.id}`} has no name`);
     if (oneFileId === 'invalid') problem('organisation.additional_id', `organisation ${org.ident ?? `#${org.id}`} has Additional ID "${org.ePortfolioId}", which is not a OneFile id (a positive whole number)`);
     employer = { organisationId: org.id, ident: org.ident, oneFileId: oneFileId === 'invalid' ? null : oneFileId, name: org.name.trim(), placementId: placement.id };
@@ -289,7 +289,7 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
   for (const [officerId, reasons] of officerReasons) {
     const officer = graph.officers.get(officerId);
     if (!officer) continue; // reported above
-    const oneFileId = parseOneFileId(officer.ePortfolioId);
+    const oneFileId = parseEPortfolioId(officer.ePortfolioId);
     if (oneFileId === 'invalid') {
       problem(`officer.${officerId}.other_system_id`, `${officerName(officer)} has Other System ID "${officer.ePortfolioId}", which is not a OneFile id (a positive whole number)`);
       continue;

@@ -16,7 +16,7 @@ import { EnrolInvalidError } from '../errors.js';
 import { resolveOfficer, resolvePlacement } from './find-or-create.js';
 import { uploadReviewOnce } from './review-upload.js';
 import type { SyncLearnerContext, SyncLearnerResult } from './sync-context.js';
-import { oneFileIdOf } from '../../domain/onefile-id.js';
+import { ePortfolioIdOf } from '../../domain/eportfolio-id.js';
 import type { SyncState } from './sync-load.js';
 
 /**
@@ -77,7 +77,7 @@ const writeAudit = (db: Kysely<DB>, context: AuditContext, changes: FieldChange[
 
 function officerUpload(officer: Officer, reason: OfficerUpload['reasons'][number]): OfficerUpload {
   return {
-    officerId: officer.id, ident: officer.ident, oneFileId: oneFileIdOf(officer.ePortfolioId), firstName: officer.forenames.trim(),
+    officerId: officer.id, ident: officer.ident, oneFileId: ePortfolioIdOf(officer.ePortfolioId), firstName: officer.forenames.trim(),
     lastName: officer.surname.trim(), email: officer.email?.trim() ?? '', reasons: [reason],
   };
 }
@@ -92,7 +92,7 @@ async function assessorFor(ctx: SyncLearnerContext, state: SyncState, org: numbe
   const officer = state.graph.officers.get(upload.assessorOfficerId);
   let reason: string;
   if (!officer) reason = `officer #${upload.assessorOfficerId} does not exist`;
-  else if (oneFileIdOf(officer.ePortfolioId) !== null) return { assessorId: oneFileIdOf(officer.ePortfolioId)! };
+  else if (ePortfolioIdOf(officer.ePortfolioId) !== null) return { assessorId: ePortfolioIdOf(officer.ePortfolioId)! };
   else if (!officer.email?.trim()) reason = `officer ${officer.ident ?? `#${officer.id}`} is not linked to OneFile and has no email, which OneFile needs to create the assessor`;
   else {
     try {
@@ -184,7 +184,7 @@ export async function executeSyncPlan(ctx: SyncLearnerContext, state: SyncState,
   const mainOfficer = graph.learner.mainOfficerId === null ? undefined : graph.officers.get(graph.learner.mainOfficerId);
   let mainAssessorId: Promise<number | null> | undefined;
   const mainAssessor = () => (mainAssessorId ??= (async () => {
-    const linked = mainOfficer ? oneFileIdOf(mainOfficer.ePortfolioId) : null;
+    const linked = mainOfficer ? ePortfolioIdOf(mainOfficer.ePortfolioId) : null;
     if (linked !== null || !mainOfficer || !org) return linked ?? state.lastPushed.defaultAssessorId;
     return mainOfficer.email?.trim() ? resolveOfficer(ctx, org, officerUpload(mainOfficer, 'main')) : state.lastPushed.defaultAssessorId;
   })());
@@ -192,7 +192,7 @@ export async function executeSyncPlan(ctx: SyncLearnerContext, state: SyncState,
   // D7 learner push and D8 in one partial update.
   const placement = choosePlacement(graph.placements);
   const employer = settings.pushEmployerChanges && placement?.organisation && org
-    ? oneFileIdOf(placement.organisation.ePortfolioId) ?? (await resolvePlacement(ctx, org, {
+    ? ePortfolioIdOf(placement.organisation.ePortfolioId) ?? (await resolvePlacement(ctx, org, {
       organisationId: placement.organisation.id, ident: placement.organisation.ident, oneFileId: null, name: placement.organisation.name, placementId: placement.id,
     }))
     : null;

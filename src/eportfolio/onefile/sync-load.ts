@@ -5,7 +5,7 @@ import { loadLearnerGraph, officersByOtherSystemIds } from '../../pics/index.js'
 import { choosePlacement } from '../../rules/placement.js';
 import { selectSyncUploads } from '../../rules/sync-plan.js';
 import { planReviewReads } from '../../rules/review-reads.js';
-import { oneFileIdOf } from '../../domain/onefile-id.js';
+import { ePortfolioIdOf } from '../../domain/eportfolio-id.js';
 import { entityDoneForRun, readLearnerPushed, readReviewCache, type CachedReview } from '../../store/sync-state.js';
 import { aimReadMethod, observeAimSearchRows } from './aim-search-shape.js';
 import type { SyncLearnerContext } from './sync-context.js';
@@ -72,14 +72,14 @@ async function readDemographics(ctx: SyncLearnerContext, graph: LearnerGraph): P
   const officers: SyncState['officers'] = [];
   if (settings.officerDemographicsMode !== 'none') {
     for (const officer of graph.officers.values()) {
-      const oneFileId = oneFileIdOf(officer.ePortfolioId);
+      const oneFileId = ePortfolioIdOf(officer.ePortfolioId);
       if (oneFileId === null || !(await notDone('officer', officer.id))) continue;
       officers.push({ officer, oneFileId, oneFile: await client.getUser(oneFileId) });
     }
   }
   let organisation: SyncState['organisation'] = null;
   const org = choosePlacement(graph.placements)?.organisation;
-  const placementId = org ? oneFileIdOf(org.ePortfolioId) : null;
+  const placementId = org ? ePortfolioIdOf(org.ePortfolioId) : null;
   if (settings.organisationDemographicsMode !== 'none' && org && placementId !== null && (await notDone('organisation', org.id))) {
     organisation = { organisation: org, placementId, oneFile: await client.getPlacement(placementId) };
   }

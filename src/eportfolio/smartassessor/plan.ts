@@ -2,6 +2,7 @@ import type { Learner, LearnerGraph, Organisation } from '../../domain/learner.j
 import type { SmartAssessorSettings } from '../../domain/settings.js';
 import { birthDateProblem } from '../../rules/birth-date.js';
 import { isCalendarDate } from '../../domain/dates.js';
+import { parseEPortfolioId } from '../../domain/eportfolio-id.js';
 import { emailAddressProblem } from '../../rules/email-address.js';
 import { niNumberProblem } from '../../rules/ni-number.js';
 import type { EnrolProblem, NotLinkedQualification } from '../../rules/enrol-plan.js';
@@ -99,13 +100,6 @@ export function currentPlacement(graph: Pick<LearnerGraph, 'placements'>, today:
   return choosePlacement(graph.placements.filter((p) => p.endDate === null || p.endDate >= today));
 }
 
-function employerId(value: string | null): number | null | 'invalid' {
-  const t = trimmed(value);
-  if (t === undefined) return null;
-  const n = Number(t);
-  return Number.isSafeInteger(n) && n > 0 ? n : 'invalid';
-}
-
 export function planSmartAssessorEnrol(input: { graph: LearnerGraph; settings: SmartAssessorSettings; today: string }): SaEnrolDecision {
   const { graph, settings, today } = input;
   const l = graph.learner;
@@ -142,7 +136,7 @@ export function planSmartAssessorEnrol(input: { graph: LearnerGraph; settings: S
   else {
     const org = placement.organisation;
     const label = `organisation ${org.ident ?? `#${org.id}`}`;
-    const id = employerId(org.ePortfolioId);
+    const id = parseEPortfolioId(org.ePortfolioId);
     if (!trimmed(org.name)) problem('placement', `${label} has no name`);
     if (id === 'invalid') problem('organisation.additional_id', `${label} has Additional ID "${org.ePortfolioId}", which is not a Smart Assessor employer id (a positive whole number)`);
     employer = { organisationId: org.id, placementId: placement.id, smartAssessorId: id === 'invalid' ? null : id, record: employerRecord(org) };
