@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/handle.js';
+import { PermanentError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { oneFileBaseUrl } from '../onefile/base-url.js';
 import type { OneFileClientFactory } from '../onefile/factory.js';
@@ -28,7 +29,8 @@ export interface ConnectionTestResult {
   callsMade: number;
 }
 
-export class ConnectionTestError extends Error {
+/** Nothing to test: PICS has no OneFile settings row, which only a user can add. */
+export class ConnectionTestError extends PermanentError {
   override name = 'ConnectionTestError';
 }
 

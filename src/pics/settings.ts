@@ -1,8 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, PicsOnefileSettings } from '../db/types.js';
+import { PermanentError } from '../domain/errors.js';
 import type { DemographicsMode, OneFileEnvironment, OneFileSettings, SmartAssessorSettings, VisitType } from '../domain/settings.js';
 
-export class SettingsError extends Error {
+/** A stored setting a user must fix in PICS (a value out of its set, several rows): the same job fails the same way until then. */
+export class SettingsError extends PermanentError {
   override name = 'SettingsError';
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ePortfolioIdOf } from '../domain/eportfolio-id.js';
+import { TransientError } from '../domain/errors.js';
 import type { DB } from '../db/types.js';
 import type { Learner, LearnerQualification, Officer, Organisation, Review } from '../domain/learner.js';
 import { toColumns } from './columns.js';
@@ -7,7 +8,12 @@ import { toColumns } from './columns.js';
 // Writes back to PICS. Each id write-back is guarded ("still blank or already ours") so a retried job, or a
 // user who linked the record by hand meanwhile, never has a value silently replaced.
 
-export class PicsConflictError extends Error {
+/**
+ * An id write-back refused: the column holds another value, or the row is gone. Worth a retry: the next
+ * attempt reads PICS again and takes what it finds (the id a user linked by hand, the learner already in
+ * OneFile, the review already linked), or skips the row that is gone.
+ */
+export class PicsConflictError extends TransientError {
   override name = 'PicsConflictError';
 }
 

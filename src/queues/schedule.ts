@@ -2,13 +2,15 @@ import { CronExpressionParser } from 'cron-parser';
 import { sql, type Kysely } from 'kysely';
 import type { Queue } from 'bullmq';
 import type { DB } from '../db/handle.js';
+import { PermanentError } from '../domain/errors.js';
 import { JOB_NAME } from './job-options.js';
 
 export const SCHEDULE_ZONE = 'Europe/London';
 export const DAILY_SCHEDULER_ID = 'daily-sync';
 export const RETENTION_SCHEDULER_ID = 'prune-retention';
 
-export class ScheduleError extends Error {
+/** A schedule in the configuration that cannot run (not a cron pattern, or inside OneFile's release window): fixed in the configuration, never by a retry. */
+export class ScheduleError extends PermanentError {
   override name = 'ScheduleError';
 }
 

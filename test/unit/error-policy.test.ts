@@ -3,6 +3,9 @@ import { UnrecoverableError } from 'bullmq';
 import { exponentialJitterBackoff, jobActionFor, waitsSoFar, type JobAttempts } from '../../src/jobs/error-policy.js';
 import { EnrolInvalidError } from '../../src/eportfolio/errors.js';
 import { WireContractError } from '../../src/jobs/contract-gate.js';
+import { ConnectionTestError } from '../../src/jobs/connection-test.js';
+import { PicsConflictError, SettingsError } from '../../src/pics/index.js';
+import { ScheduleError } from '../../src/queues/schedule.js';
 import { SmartAssessorRefusedError, SmartAssessorTransientError } from '../../src/smartassessor/errors.js';
 import { DEFAULT_JOB_OPTIONS, EXPONENTIAL_JITTER_BACKOFF } from '../../src/queues/job-options.js';
 import { BudgetWaitAbortedError, BudgetWaitTooLongError } from '../../src/limiter/errors.js';
@@ -148,6 +151,11 @@ describe('jobActionFor: our errors say whether a retry can help (WorkerError.per
     ['a Smart Assessor network failure', new SmartAssessorTransientError('getAllLearners', 'ECONNRESET'), 'retry'],
     ['an enrol a PICS user must fix', new EnrolInvalidError([{ field: 'email', message: 'learner L0007 has no email' }]), 'fail-permanently'],
     ['a contract probe that stops OneFile jobs', new WireContractError('stopped'), 'fail-permanently'],
+    ['a stored setting a PICS user must fix', new SettingsError('pics.onefile_settings.visit_type is "bus"; expected one of not_specified, remote, face_to_face'), 'fail-permanently'],
+    ['a connection test with no settings row to test', new ConnectionTestError('pics.onefile_settings has no row'), 'fail-permanently'],
+    ['a schedule the configuration must change', new ScheduleError('schedule.dailySyncCron "5 7 * * *" runs inside the release window'), 'fail-permanently'],
+    // The retry reads PICS again and takes what it finds (a hand-made link, the row gone).
+    ['an id write-back PICS refused', new PicsConflictError('cannot store OneFile id 5 on learner 1'), 'retry'],
   ] as const)('%s → %s', (_what, error, kind) => {
     expect(jobActionFor(error, firstRun).kind).toBe(kind);
   });
