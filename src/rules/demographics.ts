@@ -67,7 +67,6 @@ export function reconcileDemographics<P extends { id: number }, O>(
 
 /** An ILR code: OneFile keeps text, PICS a whole number. */
 const code = (v: string) => (Number.isInteger(Number(v)) ? Number(v) : undefined);
-const cut = (max: number) => (v: string) => v.slice(0, max);
 
 export const LEARNER_DEMOGRAPHICS: DemographicsTable<Learner, OneFileUser> = {
   kind: 'learner',
@@ -87,27 +86,24 @@ export const LEARNER_DEMOGRAPHICS: DemographicsTable<Learner, OneFileUser> = {
   ],
 };
 
-/** The OneFile assessor linked by Other System ID; PICS keeps 100 characters of each. */
+/** Text fields PICS keeps `max` characters of: [PICS field, OneFile field read, field sent]. */
+function cutTo<P, O>(max: number, fields: [keyof P & string, keyof O & string, string][]): DemographicField<P, O>[] {
+  return fields.map(([pics, oneFile, wire]) => ({ pics, oneFile, wire, toPics: (v) => v.slice(0, max) }));
+}
+
+/** The OneFile assessor linked by Other System ID. */
 export const OFFICER_DEMOGRAPHICS: DemographicsTable<Officer, OneFileUser> = {
   kind: 'officer',
-  fields: [
-    { pics: 'forenames', oneFile: 'firstName', wire: 'FirstName', toPics: cut(100) },
-    { pics: 'surname', oneFile: 'lastName', wire: 'LastName', toPics: cut(100) },
-    { pics: 'email', oneFile: 'email', wire: 'Email', toPics: cut(100) },
-    { pics: 'telephone', oneFile: 'telephone', wire: 'Telephone', toPics: cut(100) },
-    { pics: 'mobile', oneFile: 'mobile', wire: 'MobileNumber', toPics: cut(100) },
-  ],
+  fields: cutTo(100, [
+    ['forenames', 'firstName', 'FirstName'], ['surname', 'lastName', 'LastName'], ['email', 'email', 'Email'],
+    ['telephone', 'telephone', 'Telephone'], ['mobile', 'mobile', 'MobileNumber'],
+  ]),
 };
 
-/** The OneFile placement linked by Additional ID; PICS keeps 200 characters of each. */
+/** The OneFile placement linked by Additional ID. */
 export const ORGANISATION_DEMOGRAPHICS: DemographicsTable<Organisation, OneFilePlacement> = {
   kind: 'organisation',
-  fields: [
-    { pics: 'name', oneFile: 'name', wire: 'Name', toPics: cut(200) },
-    { pics: 'email', oneFile: 'email', wire: 'Email', toPics: cut(200) },
-    { pics: 'telephone', oneFile: 'telephone', wire: 'Telephone', toPics: cut(200) },
-    { pics: 'website', oneFile: 'web', wire: 'Web', toPics: cut(200) },
-  ],
+  fields: cutTo(200, [['name', 'name', 'Name'], ['email', 'email', 'Email'], ['telephone', 'telephone', 'Telephone'], ['website', 'web', 'Web']]),
 };
 
 /** D7 for the learner. */

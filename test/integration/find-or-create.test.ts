@@ -106,4 +106,16 @@ describe('find or create a shared OneFile record', () => {
     expect(new Set(ids).size).toBe(1);
     expect(calls()['POST /Classroom']).toBe(1);
   });
+
+  it('multi-centre: PICS cannot name one record per centre, so its link is neither used nor written; the MIS value finds the assessor', async () => {
+    const multi = { ...ctx, settings: { ...ctx.settings, multiCentre: true } };
+    const officer = await newOfficer('122762');
+    const created = await resolveOfficer(multi, org, officer);
+    expect(created).not.toBe(122762);
+    expect(assessorsWithMis(officer.ident!).map((u) => u.ID)).toEqual([created]);
+    expect(await otherSystemId(officer.officerId)).toBe('122762');
+    h.sim.resetStats();
+    expect(await resolveOfficer(multi, org, officer)).toBe(created);
+    expect(calls()).toEqual({ 'POST /User/Search/{page}/{size}': 1 });
+  });
 });

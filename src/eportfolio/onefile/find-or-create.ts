@@ -36,8 +36,7 @@ function duplicateMisError(officer: OfficerUpload, mis: string, matches: OneFile
 
 /**
  * How one kind of shared record is found or created: the lock it is found under, the link PICS keeps to it
- * (absent for a classroom, and in multi-centre, where one PICS column cannot name a record per centre), how
- * it is searched for and how it is created.
+ * (none for a classroom), how it is searched for and how it is created.
  */
 interface SharedRecord {
   lock: string;
@@ -54,7 +53,8 @@ interface SharedRecord {
 
 /** The one shape: the id PICS holds, else under the record's lock the id stored meanwhile, a search, a create, the write-back. */
 async function findOrCreate(ctx: OneFileCtx, record: SharedRecord): Promise<number> {
-  const { link } = record;
+  // Multi-centre: one PICS column cannot name a record per centre, so PICS's link is neither read nor written.
+  const link = ctx.settings.multiCentre ? undefined : record.link;
   if (link && link.known !== null) return link.known;
   return withEntityLock(ctx.db, record.lock, async (conn) => {
     const stored = link ? await link.read(conn) : null;
@@ -71,13 +71,11 @@ export async function resolvePlacement(ctx: OneFileCtx, org: number, employer: E
   const mis = employer.ident;
   return findOrCreate(ctx, {
     lock: `onefile:placement:${org}:${employer.organisationId}`,
-    ...(settings.multiCentre ? {} : {
-      link: {
-        known: employer.oneFileId,
-        read: (conn) => readOrganisationAdditionalId(conn, employer.organisationId),
-        write: (conn, id) => setOrganisationAdditionalId(conn, employer.organisationId, String(id)),
-      },
-    }),
+    link: {
+      known: employer.oneFileId,
+      read: (conn) => readOrganisationAdditionalId(conn, employer.organisationId),
+      write: (conn, id) => setOrganisationAdditionalId(conn, employer.organisationId, String(id)),
+    },
     search: async () => {
       const placements = await client.searchPlacements(org).all();
       const found = placements.find((p) => mis !== null && p.misId === mis) ?? (settings.multiCentre ? undefined : placements.find((p) => sameName(p.name, employer.name)));
@@ -92,17 +90,15 @@ export async function resolvePlacement(ctx: OneFileCtx, org: number, employer: E
  * set on every assessor we create, so a crash between create and write-back is found again), else created.
  */
 export async function resolveOfficer(ctx: OneFileCtx, org: number, officer: OfficerUpload): Promise<number> {
-  const { client, settings } = ctx;
+  const { client } = ctx;
   const mis = officer.ident;
   return findOrCreate(ctx, {
     lock: `onefile:officer:${org}:${officer.officerId}`,
-    ...(settings.multiCentre ? {} : {
-      link: {
-        known: officer.oneFileId,
-        read: (conn) => readOfficerOtherSystemId(conn, officer.officerId),
-        write: (conn, id) => setOfficerOtherSystemId(conn, officer.officerId, String(id)),
-      },
-    }),
+    link: {
+      known: officer.oneFileId,
+      read: (conn) => readOfficerOtherSystemId(conn, officer.officerId),
+      write: (conn, id) => setOfficerOtherSystemId(conn, officer.officerId, String(id)),
+    },
     search: async () => {
       const matches = mis ? assessorsByMis(await client.findUsers({ OrganisationID: org, MISID: mis })) : [];
       if (matches.length > 1) throw duplicateMisError(officer, mis!, matches);
