@@ -41,6 +41,7 @@ export interface EportfolioSyncAudit {
 
 export interface EportfolioSyncDirectoryEntry {
   archived: Generated<boolean>;
+  organisation_id: Generated<number>;
   email: string | null;
   external_id: string;
   kind: string;
@@ -77,9 +78,24 @@ export interface EportfolioSyncEnrolStep {
 export interface EportfolioSyncEntitySync {
   demographics_hash: string | null;
   kind: string;
+  organisation_id: Generated<number>;
   pics_id: number;
   run_id: number | null;
   synced_at: Generated<Timestamp>;
+}
+
+export interface EportfolioSyncLearnerCentre {
+  learner_id: number;
+  organisation_id: number;
+  recorded_at: Generated<Timestamp>;
+}
+
+export interface EportfolioSyncCentreIdentity {
+  kind: string;
+  onefile_id: number;
+  organisation_id: number;
+  pics_id: number;
+  recorded_at: Generated<Timestamp>;
 }
 
 export interface EportfolioSyncJobLockLoss {
@@ -368,11 +384,13 @@ export interface PicsTag {
 
 export interface DB {
   "eportfolio_sync.audit": EportfolioSyncAudit;
+  "eportfolio_sync.centre_identity": EportfolioSyncCentreIdentity;
   "eportfolio_sync.directory_entry": EportfolioSyncDirectoryEntry;
   "eportfolio_sync.enrol": EportfolioSyncEnrol;
   "eportfolio_sync.enrol_step": EportfolioSyncEnrolStep;
   "eportfolio_sync.entity_sync": EportfolioSyncEntitySync;
   "eportfolio_sync.job_lock_loss": EportfolioSyncJobLockLoss;
+  "eportfolio_sync.learner_centre": EportfolioSyncLearnerCentre;
   "eportfolio_sync.job_outcome": EportfolioSyncJobOutcome;
   "eportfolio_sync.learner_lease": EportfolioSyncLearnerLease;
   "eportfolio_sync.learner_state": EportfolioSyncLearnerState;
