@@ -39,14 +39,22 @@ export interface EportfolioSyncAudit {
   table_name: string;
 }
 
+export interface EportfolioSyncCentreIdentity {
+  kind: string;
+  onefile_id: number;
+  organisation_id: number;
+  pics_id: number;
+  recorded_at: Generated<Timestamp>;
+}
+
 export interface EportfolioSyncDirectoryEntry {
   archived: Generated<boolean>;
-  organisation_id: Generated<number>;
   email: string | null;
   external_id: string;
   kind: string;
   mis_id: string | null;
   name: string;
+  organisation_id: Generated<number>;
   provider: string;
   refreshed_at: Generated<Timestamp>;
 }
@@ -84,20 +92,6 @@ export interface EportfolioSyncEntitySync {
   synced_at: Generated<Timestamp>;
 }
 
-export interface EportfolioSyncLearnerCentre {
-  learner_id: number;
-  organisation_id: number;
-  recorded_at: Generated<Timestamp>;
-}
-
-export interface EportfolioSyncCentreIdentity {
-  kind: string;
-  onefile_id: number;
-  organisation_id: number;
-  pics_id: number;
-  recorded_at: Generated<Timestamp>;
-}
-
 export interface EportfolioSyncJobLockLoss {
   job_id: string;
   last_at: Generated<Timestamp>;
@@ -113,6 +107,12 @@ export interface EportfolioSyncJobOutcome {
   outcome: string;
   queue: string;
   reason: string | null;
+}
+
+export interface EportfolioSyncLearnerCentre {
+  learner_id: number;
+  organisation_id: number;
+  recorded_at: Generated<Timestamp>;
 }
 
 export interface EportfolioSyncLearnerLease {
@@ -390,8 +390,8 @@ export interface DB {
   "eportfolio_sync.enrol_step": EportfolioSyncEnrolStep;
   "eportfolio_sync.entity_sync": EportfolioSyncEntitySync;
   "eportfolio_sync.job_lock_loss": EportfolioSyncJobLockLoss;
-  "eportfolio_sync.learner_centre": EportfolioSyncLearnerCentre;
   "eportfolio_sync.job_outcome": EportfolioSyncJobOutcome;
+  "eportfolio_sync.learner_centre": EportfolioSyncLearnerCentre;
   "eportfolio_sync.learner_lease": EportfolioSyncLearnerLease;
   "eportfolio_sync.learner_state": EportfolioSyncLearnerState;
   "eportfolio_sync.link_refresh": EportfolioSyncLinkRefresh;

@@ -131,3 +131,12 @@ export async function lastDirectoryRefresh(db: Kysely<DB>, provider: DirectoryPr
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/** D6, multi-centre: the MIS value the directory lists for each of these assessors of the centre (absent = not listed). */
+export async function directoryMisValues(db: Kysely<DB>, organisationId: number, oneFileIds: number[]): Promise<Map<number, string | null>> {
+  if (oneFileIds.length === 0) return new Map();
+  const rows = await db.selectFrom('eportfolio_sync.directory_entry').select(['external_id', 'mis_id'])
+    .where('provider', '=', 'onefile').where('kind', '=', 'assessor').where('organisation_id', '=', organisationId)
+    .where('external_id', 'in', oneFileIds.map(String)).execute();
+  return new Map(rows.map((r) => [Number(r.external_id), r.mis_id]));
+}

@@ -34,7 +34,7 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
       // E2 before anything is sent: links never refreshed or too old are refreshed first (one refresh across
       // every enrol and the refresh job), so no qualification OneFile has is left out. Input a user must fix
       // for other reasons still fails at once, without a OneFile call (E8).
-      const organisationId = choices.organisationId ?? settings.organisationId;
+      const organisationId = decision.kind === 'plan' ? decision.plan.organisationId : choices.organisationId ?? settings.organisationId;
       if (organisationId && dependsOnLinks(decision)) {
         const links = { db, client: clientOf(), logger: context.logger, signal: context.signal };
         if (await refreshLinksIfStale(links, organisationId, { maxAgeHours: context.linksMaxAgeHours, jobId: context.jobId })) {
