@@ -47,6 +47,13 @@ export interface EportfolioSyncCentreIdentity {
   recorded_at: Generated<Timestamp>;
 }
 
+export interface EportfolioSyncClassroom {
+  name_key: string;
+  onefile_id: number;
+  organisation_id: number;
+  recorded_at: Generated<Timestamp>;
+}
+
 export interface EportfolioSyncDirectoryEntry {
   archived: Generated<boolean>;
   email: string | null;
@@ -385,6 +392,7 @@ export interface PicsTag {
 export interface DB {
   "eportfolio_sync.audit": EportfolioSyncAudit;
   "eportfolio_sync.centre_identity": EportfolioSyncCentreIdentity;
+  "eportfolio_sync.classroom": EportfolioSyncClassroom;
   "eportfolio_sync.directory_entry": EportfolioSyncDirectoryEntry;
   "eportfolio_sync.enrol": EportfolioSyncEnrol;
   "eportfolio_sync.enrol_step": EportfolioSyncEnrolStep;

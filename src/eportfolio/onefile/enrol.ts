@@ -6,7 +6,8 @@ import { EnrolInvalidError } from '../errors.js';
 import { recordLearnerPushed } from '../../store/sync-state.js';
 import { readLearnerCentre, recordLearnerCentre } from '../../store/centres.js';
 import type { OneFileCtx } from './context.js';
-import { resolveClassroom, resolveOfficer, resolvePlacement } from './find-or-create.js';
+import { forgetClassroom, resolveClassroom, resolveOfficer, resolvePlacement } from './find-or-create.js';
+import { OneFileValidationError } from '../../onefile/errors.js';
 import { uploadReviewOnce } from './review-upload.js';
 
 /**
@@ -24,6 +25,9 @@ export interface EnrolResult {
   aims: Record<number, number>;
   reviews: Record<number, number>;
 }
+
+/** Step recorded just before the learner's create is sent: an attempt after it must look for what it made. */
+const LEARNER_CREATE_SENT = 'learner-create-sent';
 
 /** Drops null fields: an enrol sends what PICS has, and never clears anything. */
 function omitNulls<T extends object>(value: T): T {
@@ -74,8 +78,12 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
 
   // E6 classroom, found by name in the organisation, created if missing.
   let classroomId = done('classroom');
+  // Whether OneFile itself named this classroom in this attempt; else it came from a record, and may be gone.
+  let classroomFresh = false;
   if (classroomId === null) {
-    classroomId = await resolveClassroom(ctx, org, plan.classroomName);
+    const classroom = await resolveClassroom(ctx, org, plan.classroomName);
+    classroomId = classroom.id;
+    classroomFresh = !classroom.remembered;
     await mark('classroom', classroomId);
   }
 
@@ -97,8 +105,13 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
   // the look-ups for what a crashed attempt left behind are skipped: two calls fewer on a first enrol.
   let createdNow = false;
   if (oneFileLearnerId === null) {
-    const existing = (await client.findUsers({ OrganisationID: org, MISID: plan.learnerIdent, Role: ONEFILE_ROLE.learner }))
-      .filter((u) => u.role === null || u.role === ONEFILE_ROLE.learner);
+    // E7: only an earlier attempt that sent the create (its answer lost to a crash, a timeout, a kill) can have
+    // left a OneFile learner of this enrol behind, so only then is it looked for. One learner's jobs never
+    // overlap (the learner's lease), so no other attempt can be sending it now.
+    const existing = steps.has(LEARNER_CREATE_SENT)
+      ? (await client.findUsers({ OrganisationID: org, MISID: plan.learnerIdent, Role: ONEFILE_ROLE.learner }))
+        .filter((u) => u.role === null || u.role === ONEFILE_ROLE.learner)
+      : [];
     if (existing.length > 1) {
       throw new EnrolInvalidError([{ field: 'learner', message: `OneFile already holds ${existing.length} learners with MIS value '${plan.learnerIdent}' (${existing.map((u) => u.id).join(', ')}): link the right one by hand` }], 'duplicate-in-eportfolio');
     }
@@ -106,7 +119,22 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
     if (existing.length === 1) {
       oneFileLearnerId = existing[0]!.id;
     } else {
-      oneFileLearnerId = (await client.createUser({ ...omitNulls(plan.learner), DefaultAssessorID: mainAssessorId, ClassroomID: classroomId, PlacementID: placementId })).id;
+      await mark(LEARNER_CREATE_SENT, null);
+      const create = (classroom: number) => client.createUser({ ...omitNulls(plan.learner), DefaultAssessorID: mainAssessorId, ClassroomID: classroom, PlacementID: placementId });
+      try {
+        oneFileLearnerId = (await create(classroomId)).id;
+      } catch (error) {
+        // A refused create made nothing. A classroom id from a record may name a classroom removed in OneFile
+        // since: forget it, ask OneFile again (one search), and try once more; any other refusal stands.
+        if (!(error instanceof OneFileValidationError) || classroomFresh) throw error;
+        logger.warn({ classroomId }, 'OneFile refused the learner with a remembered classroom: looking the classroom up again');
+        await forgetClassroom(ctx, org, plan.classroomName, classroomId);
+        const again = await resolveClassroom(ctx, org, plan.classroomName);
+        if (again.id === classroomId) throw error;
+        classroomId = again.id;
+        await mark('classroom', classroomId);
+        oneFileLearnerId = (await create(classroomId)).id;
+      }
       createdNow = true;
     }
     // The step first: once PICS holds the id, a retry must know it is finishing its own enrol (not refuse it).

@@ -5,6 +5,7 @@ import { duplicateMisMessage } from '../../rules/duplicate-mis.js';
 import { EnrolInvalidError } from '../errors.js';
 import type { OneFileCtx } from './context.js';
 import { identityStore } from './identity.js';
+import { forgetKnownClassroom, readKnownClassroom, recordKnownClassroom } from '../../store/classrooms.js';
 
 /*
  * Find or create the OneFile records many learners share — an officer's assessor, an employer's placement, a
@@ -83,10 +84,30 @@ export async function resolveOfficer(ctx: OneFileCtx, org: number, officer: Offi
   }, { signal: ctx.signal });
 }
 
-/** E6: the classroom named for the learner, found by name in the organisation, else created. */
-export async function resolveClassroom(ctx: OneFileCtx, org: number, name: string): Promise<number> {
-  return withEntityLock(ctx.db, `onefile:classroom:${org}:${name.trim().toLowerCase()}`, async () => {
+export interface ResolvedClassroom {
+  id: number;
+  /** Read from the worker's record, not from OneFile this time: OneFile may since have removed it. */
+  remembered: boolean;
+}
+
+/**
+ * E6: the classroom named for the learner — the id an earlier enrol found or created for that name in the
+ * organisation (store/classrooms.ts), else found by name in OneFile, else created; the id is then remembered.
+ */
+export async function resolveClassroom(ctx: OneFileCtx, org: number, name: string): Promise<ResolvedClassroom> {
+  const remembered = await readKnownClassroom(ctx.db, org, name);
+  if (remembered !== null) return { id: remembered, remembered: true };
+  return withEntityLock(ctx.db, `onefile:classroom:${org}:${name.trim().toLowerCase()}`, async (conn) => {
+    const known = await readKnownClassroom(conn, org, name); // found by another job while this one waited
+    if (known !== null) return { id: known, remembered: true };
     const classrooms = await ctx.client.searchClassrooms(org).all();
-    return classrooms.find((c) => sameName(c.name, name))?.id ?? (await ctx.client.createClassroom({ OrganisationID: org, Name: name }));
+    const id = classrooms.find((c) => sameName(c.name, name))?.id ?? (await ctx.client.createClassroom({ OrganisationID: org, Name: name }));
+    await recordKnownClassroom(conn, org, name, id);
+    return { id, remembered: false };
   }, { signal: ctx.signal });
+}
+
+/** OneFile refused a remembered classroom id (it was removed there): forget it, so E6 asks OneFile again. */
+export async function forgetClassroom(ctx: OneFileCtx, org: number, name: string, id: number): Promise<void> {
+  await forgetKnownClassroom(ctx.db, org, name, id);
 }
