@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Job } from 'bullmq';
 import { DEMO_ORGANISATION, DEMO_SECOND_CENTRE } from '../../src/demo/catalogue.js';
 import { readQualificationLinks } from '../../src/producer/qualifications.js';
-import { enqueueDirectoryRefresh, readDirectory } from '../../src/producer/directory.js';
+import { enqueueDirectoryRefresh, linkOfficerToDirectoryEntry, readDirectory } from '../../src/producer/directory.js';
 import { previewEnrol } from '../../src/producer/preview.js';
 import { QUEUE } from '../../src/queues/names.js';
 import { demoSeed } from '../../src/simulator/demo-seed.js';
@@ -85,6 +85,18 @@ describe('multi-centre providers: enrol, sync, links and look-ups per OneFile ce
     expect(new Set(all.entries.map((e) => e.organisationId))).toEqual(new Set([CENTRE_1, CENTRE_2]));
     // The same officer's two accounts are two entries, one per centre.
     expect(all.entries.filter((e) => e.misId === sharedOfficer.ident).map((e) => e.organisationId).sort()).toEqual([CENTRE_1, CENTRE_2]);
+
+    // A1 per centre: saving a centre-2 entry on an officer keeps it for that centre; PICS's one field is left alone.
+    const other = await h.t.db.selectFrom('pics.officer').select(['id', 'other_system_id']).where('ident', '=', 'O0008').executeTakeFirstOrThrow();
+    const entryId = String(DEMO_SECOND_CENTRE.sharedAssessor.id);
+    const saved = await linkOfficerToDirectoryEntry(h.t.db, other.id, entryId);
+    expect(saved).toMatchObject({ id: other.id, externalId: entryId, previous: null, organisationId: CENTRE_2 });
+    expect((await h.t.db.selectFrom('pics.officer').select('other_system_id').where('id', '=', other.id).executeTakeFirstOrThrow()).other_system_id).toBe(other.other_system_id);
+    expect((await readDirectory(h.t.db, 'assessor', { organisationId: CENTRE_2 })).entries[0]!.linkedTo.map((l) => l.id)).toEqual([other.id]);
+    // The same id on a second officer of that centre is refused, naming the holder.
+    await expect(linkOfficerToDirectoryEntry(h.t.db, sharedOfficer.id, entryId)).rejects.toMatchObject({ code: 'already-linked', holder: { id: other.id } });
+    // Put back: the enrol below finds the shared officer's centre-2 account by MIS value.
+    await h.t.db.deleteFrom('eportfolio_sync.centre_identity').where('pics_id', '=', other.id).execute();
   });
 
   it('E1–E6 per centre: a learner enrolled into each centre, with the shared officer found there by MIS value; no record in the wrong centre', async () => {
