@@ -1,8 +1,13 @@
 import { sql } from 'kysely';
 import type { Database } from '../../src/db/connect.js';
 import { DEMO_QUALIFICATIONS } from '../../src/demo/catalogue.js';
-import { readOneFileSettings } from '../../src/pics/index.js';
-import type { LearnerGraph, OfficerRow, OrganisationRow, PlacementWithOrganisation, QualificationRow } from '../../src/pics/types.js';
+import type { Selectable } from 'kysely';
+import type { PicsQualification } from '../../src/db/types.js';
+import type { LearnerGraph, Officer } from '../../src/domain/learner.js';
+import { ONEFILE_ROLE } from '../../src/onefile/types.js';
+import {
+  learnerFromRow, learnerQualificationFromRow, officerFromRow, placementFromRow, readOneFileSettings, reviewFromRow,
+} from '../../src/pics/index.js';
 import { planEnrol, type LinkedStandard } from '../../src/rules/enrol-plan.js';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
 
@@ -58,36 +63,35 @@ async function loadAllGraphs(db: Database): Promise<LearnerGraph[]> {
     db.selectFrom('pics.placement').selectAll().orderBy('start_date', 'desc').orderBy('id', 'desc').execute(),
     db.selectFrom('pics.organisation').selectAll().execute(),
     db.selectFrom('pics.learner_qualification as lq').leftJoin('pics.qualification as q', 'q.id', 'lq.qualification_id')
-      .selectAll('lq').select(sql<QualificationRow | null>`case when q.id is null then null else to_jsonb(q) end`.as('qualification'))
+      .selectAll('lq').select(sql<Selectable<PicsQualification> | null>`case when q.id is null then null else to_jsonb(q) end`.as('qualification'))
       .orderBy('lq.id').execute(),
     db.selectFrom('pics.learner_unit').select(['learner_qualification_id', sql<string>`count(*)`.as('n')]).groupBy('learner_qualification_id').execute(),
     db.selectFrom('pics.review').selectAll().orderBy('id').execute(),
   ]);
-  const officerById = new Map<number, OfficerRow>(officers.map((o) => [o.id, o]));
-  const organisationById = new Map<number, OrganisationRow>(organisations.map((o) => [o.id, o]));
+  const officerById = new Map<number, Officer>(officers.map((o) => [o.id, officerFromRow(o)]));
+  const organisationById = new Map(organisations.map((o) => [o.id, o]));
   const unitCount = new Map(units.map((u) => [u.learner_qualification_id, Number(u.n)]));
   const rolesBy = group(roles, (r) => r.learner_id);
   const placementsBy = group(placements, (p) => p.learner_id);
   const qualificationsBy = group(qualifications, (q) => q.learner_id);
   const reviewsBy = group(reviews, (r) => r.learner_id);
-  return learners.map(({ main_tag_name: mainTagName, ...learner }) => {
+  return learners.map(({ main_tag_name: mainTagName, ...learner }): LearnerGraph => {
     const learnerRoles = rolesBy.get(learner.id) ?? [];
     const learnerQualifications = qualificationsBy.get(learner.id) ?? [];
     const learnerReviews = reviewsBy.get(learner.id) ?? [];
     const referenced = [learner.main_officer_id, ...learnerRoles.map((r) => r.officer_id),
       ...learnerQualifications.map((q) => q.assessor_officer_id), ...learnerReviews.map((r) => r.officer_id)];
-    const graphOfficers = new Map<number, OfficerRow>();
+    const graphOfficers = new Map<number, Officer>();
     for (const id of referenced) if (id !== null && officerById.has(id)) graphOfficers.set(id, officerById.get(id)!);
     return {
-      learner,
+      learner: learnerFromRow(learner),
       mainTagName,
       officers: graphOfficers,
       roles: learnerRoles.map((r) => ({ officerId: r.officer_id, role: r.role })),
-      placements: (placementsBy.get(learner.id) ?? []).map((p): PlacementWithOrganisation => ({
-        ...p, organisation: p.organisation_id === null ? null : (organisationById.get(p.organisation_id) ?? null),
-      })),
-      qualifications: learnerQualifications.map((q) => ({ ...q, unitCount: unitCount.get(q.id) ?? 0 })),
-      reviews: learnerReviews,
+      placements: (placementsBy.get(learner.id) ?? []).map((p) =>
+        placementFromRow(p, p.organisation_id === null ? null : (organisationById.get(p.organisation_id) ?? null))),
+      qualifications: learnerQualifications.map(({ qualification, ...q }) => learnerQualificationFromRow(q, qualification, unitCount.get(q.id) ?? 0)),
+      reviews: learnerReviews.map(reviewFromRow),
     };
   });
 }
@@ -168,7 +172,7 @@ export async function seedEnrolledState(db: Database, sim: SimulatorHandle, opti
       let id = officer.oneFileId ?? officerIds.get(officer.officerId);
       if (id === undefined) {
         id = ID.assessor(officer.officerId);
-        users.push({ ID: id, OrganisationID: org, FirstName: officer.firstName, LastName: officer.lastName, Email: officer.email, Role: 5, ...(officer.ident ? { MISID: officer.ident } : {}) });
+        users.push({ ID: id, OrganisationID: org, FirstName: officer.firstName, LastName: officer.lastName, Email: officer.email, Role: ONEFILE_ROLE.assessor, ...(officer.ident ? { MISID: officer.ident } : {}) });
         createdOfficers.push({ id: officer.officerId, oneFileId: id });
       }
       officerIds.set(officer.officerId, id);

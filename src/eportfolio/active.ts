@@ -1,6 +1,6 @@
 import { PermanentError } from '../domain/errors.js';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/types.js';
+import type { DB } from '../db/handle.js';
 import { readOneFileSettings, readSmartAssessorSettings } from '../pics/index.js';
 import type { OneFileSettings, SmartAssessorSettings } from '../domain/settings.js';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/types.js';
+import type { DB } from '../db/handle.js';
 import type { Logger } from '../logging/logger.js';
 import { oneFileBaseUrl } from '../onefile/base-url.js';
 import type { OneFileClientFactory } from '../onefile/factory.js';

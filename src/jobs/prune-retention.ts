@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/types.js';
+import type { DB } from '../db/handle.js';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../logging/logger.js';
 import { JOB_NAME } from '../queues/job-options.js';

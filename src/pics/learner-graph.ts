@@ -1,10 +1,12 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/types.js';
-import type { LearnerGraph, OfficerRow, OrganisationRow, QualificationRow } from './types.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB, PicsOrganisation, PicsQualification } from '../db/types.js';
+import type { LearnerGraph } from '../domain/learner.js';
+import { learnerFromRow, learnerQualificationFromRow, officerFromRow, placementFromRow, reviewFromRow } from './columns.js';
 
 /**
  * Reads a learner's whole graph in six queries whatever its size (learner, officers, roles, placements,
- * qualifications with unit counts, reviews), run concurrently. Returns null for an unknown learner id.
+ * qualifications with unit counts, reviews), run concurrently, as the domain's records (columns.ts). Returns null
+ * for an unknown learner id.
  */
 export async function loadLearnerGraph(db: Kysely<DB>, learnerId: number): Promise<LearnerGraph | null> {
   const [learner, officers, roles, placements, qualifications, reviews] = await Promise.all([
@@ -52,7 +54,7 @@ export async function loadLearnerGraph(db: Kysely<DB>, learnerId: number): Promi
       .selectFrom('pics.placement as p')
       .leftJoin('pics.organisation as o', 'o.id', 'p.organisation_id')
       .selectAll('p')
-      .select((eb) => sql<OrganisationRow | null>`case when ${eb.ref('o.id')} is null then null else to_jsonb(o) end`.as('organisation'))
+      .select((eb) => sql<Selectable<PicsOrganisation> | null>`case when ${eb.ref('o.id')} is null then null else to_jsonb(o) end`.as('organisation'))
       .where('p.learner_id', '=', learnerId)
       .orderBy('p.start_date', 'desc')
       .orderBy('p.id', 'desc')
@@ -62,7 +64,7 @@ export async function loadLearnerGraph(db: Kysely<DB>, learnerId: number): Promi
       .leftJoin('pics.qualification as q', 'q.id', 'lq.qualification_id')
       .selectAll('lq')
       .select((eb) => [
-        sql<QualificationRow | null>`case when ${eb.ref('q.id')} is null then null else to_jsonb(q) end`.as('qualification'),
+        sql<Selectable<PicsQualification> | null>`case when ${eb.ref('q.id')} is null then null else to_jsonb(q) end`.as('qualification'),
         eb
           .selectFrom('pics.learner_unit as u')
           .select((c) => c.fn.countAll<string>().as('n'))
@@ -77,12 +79,12 @@ export async function loadLearnerGraph(db: Kysely<DB>, learnerId: number): Promi
   if (!learner) return null;
   const { main_tag_name: mainTagName, ...learnerRow } = learner;
   return {
-    learner: learnerRow,
+    learner: learnerFromRow(learnerRow),
     mainTagName,
-    officers: new Map<number, OfficerRow>(officers.map((o) => [o.id, o])),
+    officers: new Map(officers.map((o) => [o.id, officerFromRow(o)])),
     roles: roles.map((r) => ({ officerId: r.officer_id, role: r.role })),
-    placements,
-    qualifications: qualifications.map(({ unit_count, ...lq }) => ({ ...lq, unitCount: Number(unit_count ?? 0) })),
-    reviews,
+    placements: placements.map(({ organisation, ...p }) => placementFromRow(p, organisation)),
+    qualifications: qualifications.map(({ qualification, unit_count, ...lq }) => learnerQualificationFromRow(lq, qualification, Number(unit_count ?? 0))),
+    reviews: reviews.map(reviewFromRow),
   };
 }

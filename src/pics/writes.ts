@@ -1,6 +1,8 @@
-import type { Insertable, Kysely, Updateable } from 'kysely';
+import type { Kysely } from 'kysely';
 import { oneFileIdOf } from '../domain/onefile-id.js';
-import type { DB, PicsLearner, PicsLearnerQualification, PicsOfficer, PicsOrganisation, PicsReview } from '../db/types.js';
+import type { DB } from '../db/types.js';
+import type { Learner, LearnerQualification, Officer, Organisation, Review } from '../domain/learner.js';
+import { toColumns } from './columns.js';
 
 // Writes back to PICS. Each id write-back is guarded ("still blank or already ours") so a retried job, or a
 // user who linked the record by hand meanwhile, never has a value silently replaced.
@@ -62,35 +64,36 @@ export async function linkOrganisation(db: Kysely<DB>, organisationId: number, i
   return r.numUpdatedRows > 0n;
 }
 
-export type LearnerPatch = Omit<Updateable<PicsLearner>, 'id' | 'ident' | 'onefile_id' | 'smartassessor_id'>;
-export type OfficerPatch = Omit<Updateable<PicsOfficer>, 'id' | 'ident'>;
-export type OrganisationPatch = Omit<Updateable<PicsOrganisation>, 'id' | 'ident'>;
-export type LearnerQualificationPatch = Omit<Updateable<PicsLearnerQualification>, 'id' | 'learner_id' | 'qualification_id'>;
-export type ReviewPatch = Omit<Updateable<PicsReview>, 'id' | 'learner_id'>;
+// Field updates in the domain's terms (a sync's D1–D7 changes), set as their PICS columns (columns.ts).
+export type LearnerPatch = Partial<Omit<Learner, 'id' | 'ident' | 'oneFileId' | 'smartAssessorId'>>;
+export type OfficerPatch = Partial<Omit<Officer, 'id' | 'ident'>>;
+export type OrganisationPatch = Partial<Omit<Organisation, 'id' | 'ident'>>;
+export type LearnerQualificationPatch = Partial<Omit<LearnerQualification, 'id' | 'learnerId' | 'qualificationId' | 'qualification' | 'unitCount'>>;
+export type ReviewPatch = Partial<Omit<Review, 'id' | 'learnerId'>>;
 
 export async function updateLearner(db: Kysely<DB>, id: number, patch: LearnerPatch): Promise<void> {
-  await db.updateTable('pics.learner').set({ ...patch, updated_at: new Date() }).where('id', '=', id).execute();
+  await db.updateTable('pics.learner').set({ ...toColumns('learner', patch), updated_at: new Date() }).where('id', '=', id).execute();
 }
 
 export async function updateOfficer(db: Kysely<DB>, id: number, patch: OfficerPatch): Promise<void> {
-  await db.updateTable('pics.officer').set(patch).where('id', '=', id).execute();
+  await db.updateTable('pics.officer').set(toColumns('officer', patch)).where('id', '=', id).execute();
 }
 
 export async function updateOrganisation(db: Kysely<DB>, id: number, patch: OrganisationPatch): Promise<void> {
-  await db.updateTable('pics.organisation').set(patch).where('id', '=', id).execute();
+  await db.updateTable('pics.organisation').set(toColumns('organisation', patch)).where('id', '=', id).execute();
 }
 
 export async function updateLearnerQualification(db: Kysely<DB>, id: number, patch: LearnerQualificationPatch): Promise<void> {
-  await db.updateTable('pics.learner_qualification').set(patch).where('id', '=', id).execute();
+  await db.updateTable('pics.learner_qualification').set(toColumns('learner_qualification', patch)).where('id', '=', id).execute();
 }
 
 export async function updateReview(db: Kysely<DB>, id: number, patch: ReviewPatch): Promise<void> {
-  await db.updateTable('pics.review').set(patch).where('id', '=', id).execute();
+  await db.updateTable('pics.review').set(toColumns('review', patch)).where('id', '=', id).execute();
 }
 
 /** D6: a OneFile review with no PICS match becomes a new PICS review. Returns the new id. */
-export async function insertReview(db: Kysely<DB>, row: Omit<Insertable<PicsReview>, 'id'>): Promise<number> {
-  const inserted = await db.insertInto('pics.review').values(row).returning('id').executeTakeFirstOrThrow();
+export async function insertReview(db: Kysely<DB>, review: Omit<Review, 'id'>): Promise<number> {
+  const inserted = await db.insertInto('pics.review').values(toColumns('review', review)).returning('id').executeTakeFirstOrThrow();
   return inserted.id;
 }
 

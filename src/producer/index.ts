@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/types.js';
+import type { DB } from '../db/handle.js';
 import { findLearnerById, findLearnerByIdent } from '../pics/index.js';
 import { resolveActiveEPortfolio } from '../eportfolio/active.js';
 import { readEnrolStatus, readEnrolSteps, recordEnrolRequested, type EnrolStatusView } from '../store/enrol.js';

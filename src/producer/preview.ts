@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { configSchema } from '../config/schema.js';
-import type { DB } from '../db/types.js';
+import type { DB } from '../db/handle.js';
 import { resolveActiveEPortfolio } from '../eportfolio/active.js';
 import { decideEnrol } from '../eportfolio/onefile/enrol-input.js';
 import { readLinksState, type LinksState } from '../eportfolio/onefile/links-refresh.js';

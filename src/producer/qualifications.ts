@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/types.js';
+import type { DB } from '../db/handle.js';
 import { listQualifications } from '../pics/index.js';
 import { lastCompletedLinkRefresh, lastCompletedRefreshPerCentre, readLinks, type LinkedStandardRow } from '../store/links.js';
 
@@ -37,7 +37,7 @@ export async function readQualificationLinks(db: Kysely<DB>, organisationId?: nu
     centres,
     qualifications: qualifications.map((q) => {
       const standards = (links.get(q.id) ?? []).map(({ qualificationId: _q, ...s }: LinkedStandardRow) => s);
-      return { qualificationId: q.id, title: q.title, vqReference: q.vq_reference, available: standards.length > 0, standards };
+      return { qualificationId: q.id, title: q.title, vqReference: q.vqReference, available: standards.length > 0, standards };
     }),
   };
 }

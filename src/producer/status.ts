@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/types.js';
+import type { DB } from '../db/handle.js';
 import type { OneFileSettings } from '../domain/settings.js';
 import { inspectOneFileSettings, readSmartAssessorSettings, SettingsError, type SettingProblem } from '../pics/index.js';
 import { readRun, type RunSummary } from '../store/runs.js';

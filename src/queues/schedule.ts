@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { sql, type Kysely } from 'kysely';
 import type { Queue } from 'bullmq';
-import type { DB } from '../db/types.js';
+import type { DB } from '../db/handle.js';
 import { JOB_NAME } from './job-options.js';
 
 export const SCHEDULE_ZONE = 'Europe/London';

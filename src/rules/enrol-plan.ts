@@ -1,4 +1,4 @@
-import type { LearnerGraph, OfficerRow, OrganisationRow } from '../pics/types.js';
+import type { LearnerGraph, Officer, Organisation } from '../domain/learner.js';
 import type { OneFileSettings } from '../domain/settings.js';
 import { ONEFILE_ROLE } from '../onefile/types.js';
 import { birthDateProblem } from './birth-date.js';
@@ -154,7 +154,7 @@ export function chooseClassroomName(settings: OneFileSettings, mainTagName: stri
   return trimmed(settings.defaultClassroomName);
 }
 
-function officerName(o: OfficerRow): string {
+function officerName(o: Officer): string {
   return `officer ${o.ident ?? `#${o.id}`}`;
 }
 
@@ -172,12 +172,12 @@ export function collectOfficers(
     if (!reasons.includes(reason)) reasons.push(reason);
     officers.set(id, reasons);
   };
-  add(graph.learner.main_officer_id, 'main');
-  for (const aim of aims) if (aim.leadAssessorOfficerId !== graph.learner.main_officer_id) add(aim.leadAssessorOfficerId, 'qualification-assessor');
-  for (const review of reviews) if (review.assessorOfficerId !== graph.learner.main_officer_id) add(review.assessorOfficerId, 'review-officer');
+  add(graph.learner.mainOfficerId, 'main');
+  for (const aim of aims) if (aim.leadAssessorOfficerId !== graph.learner.mainOfficerId) add(aim.leadAssessorOfficerId, 'qualification-assessor');
+  for (const review of reviews) if (review.assessorOfficerId !== graph.learner.mainOfficerId) add(review.assessorOfficerId, 'review-officer');
   const roles = new Set(settings.additionalAssessorRoles.map((r) => r.toLowerCase()));
   const additional = [...new Set(graph.roles.filter((r) => roles.has(r.role.toLowerCase())).map((r) => r.officerId))].filter(
-    (id) => id !== graph.learner.main_officer_id,
+    (id) => id !== graph.learner.mainOfficerId,
   );
   for (const id of additional) add(id, 'additional');
   return { officers, additional };
@@ -187,8 +187,8 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
   const { graph, settings, links, today } = input;
   const l = graph.learner;
   const who = `learner ${l.ident}`;
-  if (l.onefile_id !== null && !input.resuming?.learner) {
-    return { kind: 'refused', reason: `${who} already has OneFile id ${l.onefile_id}: link by hand instead of enrolling again (E7)` };
+  if (l.oneFileId !== null && !input.resuming?.learner) {
+    return { kind: 'refused', reason: `${who} already has OneFile id ${l.oneFileId}: link by hand instead of enrolling again (E7)` };
   }
   const problems: EnrolProblem[] = [];
   const problem = (field: string, message: string) => problems.push({ field, message });
@@ -196,39 +196,39 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
   const organisationId = input.choices?.organisationId ?? settings.organisationId;
   if (!organisationId) problem('organisation', 'no OneFile organisation: choose one, or set it in the OneFile settings');
 
-  if (blank(l.first_name)) problem('first_name', `${who} has no first name`);
+  if (blank(l.firstName)) problem('first_name', `${who} has no first name`);
   if (blank(l.surname)) problem('surname', `${who} has no surname`);
   // E8: each message names the rule the value broke, and never repeats a personal value (email, NI, DOB, sex).
   const emailProblem = blank(l.email) ? null : emailAddressProblem(l.email);
   if (blank(l.email)) problem('email', `${who} has no email`);
   else if (emailProblem) problem('email', `${who} has an email address that is not valid: ${emailProblem}`);
   if (!blank(l.uln) && !/^\d{10}$/.test(l.uln.trim())) problem('uln', `${who} has a ULN that is not 10 digits`);
-  const niProblem = blank(l.ni_number) ? null : niNumberProblem(l.ni_number);
+  const niProblem = blank(l.niNumber) ? null : niNumberProblem(l.niNumber);
   if (niProblem) problem('ni_number', `${who} has an NI number that is not valid: ${niProblem}`);
   if (l.sex !== null && !['M', 'F', '9'].includes(l.sex.trim().toUpperCase())) problem('sex', `${who} has a sex code OneFile does not accept: it takes M, F or 9`);
-  const birthProblem = l.birth_date === null ? null : birthDateProblem(l.birth_date, today);
+  const birthProblem = l.birthDate === null ? null : birthDateProblem(l.birthDate, today);
   if (birthProblem) problem('birth_date', `${who} has a birth date ${birthProblem}`);
-  if (l.start_date && l.expected_end_date && l.expected_end_date < l.start_date) {
-    problem('expected_end_date', `${who} has a planned end date ${l.expected_end_date} before the start date ${l.start_date}`);
+  if (l.startDate && l.expectedEndDate && l.expectedEndDate < l.startDate) {
+    problem('expected_end_date', `${who} has a planned end date ${l.expectedEndDate} before the start date ${l.startDate}`);
   }
-  for (const [field, value] of [['start_date', l.start_date], ['expected_end_date', l.expected_end_date]] as const) {
-    if (value !== null && !isCalendarDate(value)) problem(field, `${who} has a ${field.replace(/_/g, ' ')} ${value} that is not a calendar date in YYYY-MM-DD form`);
+  for (const [field, value, name] of [['start_date', l.startDate, 'start date'], ['expected_end_date', l.expectedEndDate, 'expected end date']] as const) {
+    if (value !== null && !isCalendarDate(value)) problem(field, `${who} has a ${name} ${value} that is not a calendar date in YYYY-MM-DD form`);
   }
 
-  const mainOfficer = l.main_officer_id === null ? undefined : graph.officers.get(l.main_officer_id);
-  if (l.main_officer_id === null) problem('main_officer_id', `${who} has no main officer`);
-  else if (!mainOfficer) problem('main_officer_id', `${who}'s main officer #${l.main_officer_id} does not exist`);
+  const mainOfficer = l.mainOfficerId === null ? undefined : graph.officers.get(l.mainOfficerId);
+  if (l.mainOfficerId === null) problem('main_officer_id', `${who} has no main officer`);
+  else if (!mainOfficer) problem('main_officer_id', `${who}'s main officer #${l.mainOfficerId} does not exist`);
 
   const placement = choosePlacement(graph.placements);
   let employer: EmployerUpload | null = null;
   if (!placement) problem('placement', `${who} has no placement`);
   else if (!placement.organisation) problem('placement', `${who}'s placement #${placement.id} has no organisation`);
   else {
-    const org: OrganisationRow = placement.organisation;
+    const org: Organisation = placement.organisation;
     // Multi-centre: Additional ID names no centre, so it is not this centre's id; the MIS value (ident) is the key.
-    const oneFileId = settings.multiCentre ? null : parseOneFileId(org.additional_id);
+    const oneFileId = settings.multiCentre ? null : parseOneFileId(org.ePortfolioId);
     if (blank(org.name)) problem('placement', `organisation ${org.ident ?? `#${org.id}`} has no name`);
-    if (oneFileId === 'invalid') problem('organisation.additional_id', `organisation ${org.ident ?? `#${org.id}`} has Additional ID "${org.additional_id}", which is not a OneFile id (a positive whole number)`);
+    if (oneFileId === 'invalid') problem('organisation.additional_id', `organisation ${org.ident ?? `#${org.id}`} has Additional ID "${org.ePortfolioId}", which is not a OneFile id (a positive whole number)`);
     if (settings.multiCentre && blank(org.ident)) problem('organisation.ident', `organisation #${org.id} has no ident, which multi-centre mode matches the OneFile employer's MIS value on (E5)`);
     employer = { organisationId: org.id, ident: org.ident, oneFileId: oneFileId === 'invalid' ? null : oneFileId, name: org.name.trim(), placementId: placement.id };
   }
@@ -241,25 +241,25 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
   const notLinked: NotLinkedQualification[] = [];
   const standardsUsed = new Set<number>();
   for (const lq of graph.qualifications) {
-    const title = lq.qualification?.title ?? `qualification #${lq.qualification_id}`;
-    if (lq.onefile_learning_aim_id !== null && !input.resuming?.aimsOf.has(lq.id)) continue; // already in OneFile
-    const standards = lq.qualification_id === null ? [] : (links.get(lq.qualification_id) ?? []);
+    const title = lq.qualification?.title ?? `qualification #${lq.qualificationId}`;
+    if (lq.learningAimId !== null && !input.resuming?.aimsOf.has(lq.id)) continue; // already in OneFile
+    const standards = lq.qualificationId === null ? [] : (links.get(lq.qualificationId) ?? []);
     if (standards.length === 0) {
       notLinked.push({ learnerQualificationId: lq.id, title, reason: 'not available in OneFile' });
       continue;
     }
     let standardId: number;
-    const chosen = lq.qualification_id === null ? undefined : input.choices?.pathways?.[lq.qualification_id];
+    const chosen = lq.qualificationId === null ? undefined : input.choices?.pathways?.[lq.qualificationId];
     if (chosen !== undefined) {
       if (!standards.some((s) => s.standardId === chosen)) {
-        problem(`pathway.${lq.qualification_id}`, `OneFile standard ${chosen} is not a pathway of "${title}" (choose one of ${standards.map((s) => s.standardId).join(', ')})`);
+        problem(`pathway.${lq.qualificationId}`, `OneFile standard ${chosen} is not a pathway of "${title}" (choose one of ${standards.map((s) => s.standardId).join(', ')})`);
         continue;
       }
       standardId = chosen;
     } else if (standards.length === 1) {
       standardId = standards[0]!.standardId;
     } else {
-      problem(`pathway.${lq.qualification_id}`, `"${title}" has ${standards.length} OneFile pathways: choose one of ${standards.map((s) => `${s.standardId} (${s.title})`).join(', ')}`);
+      problem(`pathway.${lq.qualificationId}`, `"${title}" has ${standards.length} OneFile pathways: choose one of ${standards.map((s) => `${s.standardId} (${s.title})`).join(', ')}`);
       continue;
     }
     // Two PICS rows for one standard must not become two learning aims of one standard (E7).
@@ -268,29 +268,29 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
       continue;
     }
     standardsUsed.add(standardId);
-    if (lq.assessor_officer_id !== null && !graph.officers.has(lq.assessor_officer_id)) {
-      problem(`learner_qualification.${lq.id}.assessor_officer_id`, `"${title}" names assessor #${lq.assessor_officer_id}, who does not exist`);
+    if (lq.assessorOfficerId !== null && !graph.officers.has(lq.assessorOfficerId)) {
+      problem(`learner_qualification.${lq.id}.assessor_officer_id`, `"${title}" names assessor #${lq.assessorOfficerId}, who does not exist`);
     }
     aims.push({
       learnerQualificationId: lq.id,
       qualificationTitle: title,
       standardId,
-      leadAssessorOfficerId: lq.assessor_officer_id,
+      leadAssessorOfficerId: lq.assessorOfficerId,
       fields: {
-        StartDate: toOneFileDateSafe(lq.start_date),
-        PlannedEnd: toOneFileDateSafe(lq.planned_end_date),
-        RegistrationNumber: trimmed(lq.registration_number),
-        RegistrationDate: toOneFileDateSafe(lq.registration_date),
-        AchievedDate: toOneFileDateSafe(lq.achieved_date),
-        ClaimedDate: toOneFileDateSafe(lq.claimed_date),
-        CertificateAppliedDate: toOneFileDateSafe(lq.certificate_applied_date),
-        CertificateReceivedDate: toOneFileDateSafe(lq.certificate_received_date),
+        StartDate: toOneFileDateSafe(lq.startDate),
+        PlannedEnd: toOneFileDateSafe(lq.plannedEndDate),
+        RegistrationNumber: trimmed(lq.registrationNumber),
+        RegistrationDate: toOneFileDateSafe(lq.registrationDate),
+        AchievedDate: toOneFileDateSafe(lq.achievedDate),
+        ClaimedDate: toOneFileDateSafe(lq.claimedDate),
+        CertificateAppliedDate: toOneFileDateSafe(lq.certificateAppliedDate),
+        CertificateReceivedDate: toOneFileDateSafe(lq.certificateReceivedDate),
       },
     });
   }
 
-  const reviews = settings.uploadReviews && l.main_officer_id !== null
-    ? selectReviewsForUpload(graph.reviews, today).map((r) => reviewUpload(r, l.main_officer_id!, settings))
+  const reviews = settings.uploadReviews && l.mainOfficerId !== null
+    ? selectReviewsForUpload(graph.reviews, today).map((r) => reviewUpload(r, l.mainOfficerId!, settings))
     : [];
   for (const review of reviews) {
     if (!graph.officers.has(review.assessorOfficerId)) problem(`review.${review.reviewId}.officer_id`, `review #${review.reviewId} names officer #${review.assessorOfficerId}, who does not exist`);
@@ -303,9 +303,9 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
   for (const [officerId, reasons] of officerReasons) {
     const officer = graph.officers.get(officerId);
     if (!officer) continue; // reported above
-    const oneFileId = settings.multiCentre ? null : parseOneFileId(officer.other_system_id);
+    const oneFileId = settings.multiCentre ? null : parseOneFileId(officer.ePortfolioId);
     if (oneFileId === 'invalid') {
-      problem(`officer.${officerId}.other_system_id`, `${officerName(officer)} has Other System ID "${officer.other_system_id}", which is not a OneFile id (a positive whole number)`);
+      problem(`officer.${officerId}.other_system_id`, `${officerName(officer)} has Other System ID "${officer.ePortfolioId}", which is not a OneFile id (a positive whole number)`);
       continue;
     }
     let linked = oneFileId !== null;
@@ -342,16 +342,16 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
       learner: {
         OrganisationID: organisationId,
         Role: ONEFILE_ROLE.learner,
-        FirstName: l.first_name.trim(),
+        FirstName: l.firstName.trim(),
         LastName: l.surname.trim(),
         Email: l.email!.trim(),
         Telephone: trimmed(l.telephone),
         MobileNumber: trimmed(l.mobile),
-        DOB: toOneFileDateSafe(l.birth_date),
+        DOB: toOneFileDateSafe(l.birthDate),
         ULN: trimmed(l.uln),
-        NINO: trimmed(l.ni_number)?.toUpperCase() ?? null,
-        StartOn: toOneFileDateSafe(l.start_date),
-        PlannedEndDate: toOneFileDateSafe(l.expected_end_date),
+        NINO: trimmed(l.niNumber)?.toUpperCase() ?? null,
+        StartOn: toOneFileDateSafe(l.startDate),
+        PlannedEndDate: toOneFileDateSafe(l.expectedEndDate),
         L12: l.ethnicity === null ? null : String(l.ethnicity),
         L13: l.sex === null ? null : l.sex.trim().toUpperCase(),
         L15: l.disability === null ? null : String(l.disability),

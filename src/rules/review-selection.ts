@@ -1,4 +1,4 @@
-import type { ReviewRow } from '../pics/types.js';
+import type { Review } from '../domain/learner.js';
 import type { OneFileSettings } from '../domain/settings.js';
 import { VISIT_TYPE_ID } from '../onefile/types.js';
 import { addHours, ukLocalToUtc } from '../domain/dates.js';
@@ -17,25 +17,25 @@ export interface ReviewUpload {
 const DEFAULT_REVIEW_TIME = '09:00:00';
 
 /** E3: normal reviews planned after today with attendance Unknown, not uploaded yet. */
-export function selectReviewsForUpload(reviews: ReviewRow[], today: string): ReviewRow[] {
+export function selectReviewsForUpload(reviews: Review[], today: string): Review[] {
   return reviews.filter(
-    (r) => r.review_type === 'N' && r.planned_date !== null && r.planned_date > today && r.attended === 'U' && r.onefile_system_id === null,
+    (r) => r.type === 'N' && r.plannedDate !== null && r.plannedDate > today && r.attended === 'U' && r.oneFileId === null,
   );
 }
 
 /** D11: on the first sync, every normal review with a blank attendance and no actual date, whatever its date. */
-export function selectReviewsForFirstSync(reviews: ReviewRow[]): ReviewRow[] {
+export function selectReviewsForFirstSync(reviews: Review[]): Review[] {
   return reviews.filter(
-    (r) => r.review_type === 'N' && (r.attended === null || r.attended.trim() === '') && r.actual_date === null && r.planned_date !== null && r.onefile_system_id === null,
+    (r) => r.type === 'N' && (r.attended === null || r.attended.trim() === '') && r.actualDate === null && r.plannedDate !== null && r.oneFileId === null,
   );
 }
 
 /** E3: scheduled at the planned date and time (UK), ending an hour later; assessor = review officer, else main. */
-export function reviewUpload(review: ReviewRow, mainOfficerId: number, settings: OneFileSettings): ReviewUpload {
-  const scheduledFor = ukLocalToUtc(review.planned_date!, review.planned_time ?? DEFAULT_REVIEW_TIME);
+export function reviewUpload(review: Review, mainOfficerId: number, settings: OneFileSettings): ReviewUpload {
+  const scheduledFor = ukLocalToUtc(review.plannedDate!, review.plannedTime ?? DEFAULT_REVIEW_TIME);
   return {
     reviewId: review.id,
-    assessorOfficerId: review.officer_id ?? mainOfficerId,
+    assessorOfficerId: review.officerId ?? mainOfficerId,
     scheduledFor,
     endTime: addHours(scheduledFor, 1),
     visitTypeId: VISIT_TYPE_ID[settings.visitType],

@@ -1,35 +1,25 @@
-import type { LearnerGraph, LearnerQualificationWithDetails, OfficerRow, OrganisationRow, ReviewRow } from '../pics/types.js';
+import type { LearnerGraph, LearnerQualification, Officer, Organisation, Review } from '../domain/learner.js';
 import type { OneFileSettings } from '../domain/settings.js';
 import type { OneFileLearningAim, OneFilePlacement, OneFileReview, OneFileReviewSummary, OneFileUser } from '../onefile/types.js';
 import { fromOneFileDate, toOneFileDate, utcToUkLocal } from '../domain/dates.js';
 import { reviewUpload, selectReviewsForFirstSync, selectReviewsForUpload, type ReviewUpload } from './review-selection.js';
 import { planReviewAdoptions, type ReviewAdoption } from './review-match.js';
 import { isReviewComplete } from './review-reads.js';
+import { reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics } from './demographics.js';
+import type { FieldChange } from './field-change.js';
 
 // D1–D9, D11 as one pure function: PICS state + OneFile state + settings → the changes to make on each side.
 // Running it again on the result yields no changes (idempotent by construction: every change is "make the
 // two sides agree", never "add").
 
-export type Direction = 'to_pics' | 'to_eportfolio';
-
-export interface FieldChange {
-  table: 'learner' | 'learner_qualification' | 'review' | 'officer' | 'organisation';
-  rowId: number;
-  field: string;
-  oldValue: string | number | null;
-  newValue: string | number | null;
-  direction: Direction;
-  rule: string;
-}
-
 export interface NewPicsReview {
   oneFileReviewId: number;
-  planned_date: string | null;
-  planned_time: string | null;
+  plannedDate: string | null;
+  plannedTime: string | null;
   attended: 'Y' | 'U';
-  actual_date: string | null;
-  officer_id: number | null;
-  trainee_signed_date: string | null;
+  actualDate: string | null;
+  officerId: number | null;
+  traineeSignedDate: string | null;
 }
 
 export interface AimPush {
@@ -94,21 +84,21 @@ export interface SyncInput {
   /** OneFile user id → PICS officer id, for officers linked by Other System ID (D6 assessor match). */
   officerByOneFileId: Map<number, number>;
   /** D7: linked officers and the employer with what OneFile holds, when not yet reconciled in this run. */
-  officers?: { officer: OfficerRow; oneFileId: number; oneFile: OneFileUser }[];
-  organisation?: { organisation: OrganisationRow; placementId: number; oneFile: OneFilePlacement } | null;
+  officers?: { officer: Officer; oneFileId: number; oneFile: OneFileUser }[];
+  organisation?: { organisation: Organisation; placementId: number; oneFile: OneFilePlacement } | null;
 }
 
 const REG_FIELDS = [
-  { pics: 'registration_number', oneFile: 'RegistrationNumber', aim: 'registrationNumber', rule: 'D2', date: false },
-  { pics: 'registration_date', oneFile: 'RegistrationDate', aim: 'registrationDate', rule: 'D2', date: true },
-  { pics: 'certificate_applied_date', oneFile: 'CertificateAppliedDate', aim: 'certificateAppliedDate', rule: 'D3', date: true },
-  { pics: 'certificate_received_date', oneFile: 'CertificateReceivedDate', aim: 'certificateReceivedDate', rule: 'D4', date: true },
+  { pics: 'registrationNumber', oneFile: 'RegistrationNumber', aim: 'registrationNumber', rule: 'D2', date: false },
+  { pics: 'registrationDate', oneFile: 'RegistrationDate', aim: 'registrationDate', rule: 'D2', date: true },
+  { pics: 'certificateAppliedDate', oneFile: 'CertificateAppliedDate', aim: 'certificateAppliedDate', rule: 'D3', date: true },
+  { pics: 'certificateReceivedDate', oneFile: 'CertificateReceivedDate', aim: 'certificateReceivedDate', rule: 'D4', date: true },
 ] as const;
 
 const isBlank = (v: string | number | null | undefined) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
 /** D2–D4: fill the blank side; where both have values and differ, OneFile wins. */
-export function reconcileRegistration(lq: LearnerQualificationWithDetails, aim: OneFileLearningAim): { changes: FieldChange[]; push: AimPush | null } {
+export function reconcileRegistration(lq: LearnerQualification, aim: OneFileLearningAim): { changes: FieldChange[]; push: AimPush | null } {
   const changes: FieldChange[] = [];
   const patch: Record<string, string | null> = {};
   for (const f of REG_FIELDS) {
@@ -129,10 +119,10 @@ export function reconcileRegistration(lq: LearnerQualificationWithDetails, aim: 
 }
 
 /** D1: element counts from OneFile, except for qualifications with units attached. */
-export function reconcileElements(lq: LearnerQualificationWithDetails, aim: OneFileLearningAim): FieldChange[] {
+export function reconcileElements(lq: LearnerQualification, aim: OneFileLearningAim): FieldChange[] {
   if (lq.unitCount > 0) return [];
   const changes: FieldChange[] = [];
-  for (const [field, value] of [['total_elements', aim.totalCriteria], ['elements_done', aim.completedCriteria]] as const) {
+  for (const [field, value] of [['totalElements', aim.totalCriteria], ['elementsDone', aim.completedCriteria]] as const) {
     if (value === null || lq[field] === value) continue;
     changes.push({ table: 'learner_qualification', rowId: lq.id, field, oldValue: lq[field], newValue: value, direction: 'to_pics', rule: 'D1' });
   }
@@ -145,163 +135,35 @@ export function reviewFieldsFromOneFile(review: OneFileReview, officerByOneFileI
   const scheduled = review.scheduledFor ? utcToUkLocal(review.scheduledFor) : null;
   return {
     attended: (started ? 'Y' : 'U') as 'Y' | 'U',
-    actual_date: started,
-    officer_id: review.assessorId !== null ? (officerByOneFileId.get(review.assessorId) ?? null) : null,
-    trainee_signed_date: fromOneFileDate(review.learnerSignedOn),
-    planned_date: scheduled?.date ?? null,
-    planned_time: scheduled?.time ?? null,
+    actualDate: started,
+    officerId: review.assessorId !== null ? (officerByOneFileId.get(review.assessorId) ?? null) : null,
+    traineeSignedDate: fromOneFileDate(review.learnerSignedOn),
+    plannedDate: scheduled?.date ?? null,
+    plannedTime: scheduled?.time ?? null,
   };
 }
 
-export function reconcileReview(pics: ReviewRow, review: OneFileReview, officerByOneFileId: Map<number, number>, standInAssessorId: number | null = null): FieldChange[] {
+export function reconcileReview(pics: Review, review: OneFileReview, officerByOneFileId: Map<number, number>, standInAssessorId: number | null = null): FieldChange[] {
   const fromOneFile = reviewFieldsFromOneFile(review, officerByOneFileId);
   const changes: FieldChange[] = [];
-  const change = (field: keyof ReviewRow, newValue: string | number | null) => {
+  const change = (field: keyof Review, newValue: string | number | null) => {
     const oldValue = pics[field] as string | number | null;
     if ((oldValue ?? null) !== newValue) changes.push({ table: 'review', rowId: pics.id, field, oldValue, newValue, direction: 'to_pics', rule: 'D6' });
   };
   change('attended', fromOneFile.attended);
-  change('actual_date', fromOneFile.actual_date);
+  change('actualDate', fromOneFile.actualDate);
   // The officer only where a PICS officer matches; an unmatched OneFile assessor leaves the PICS officer alone,
   // and so does the stand-in a review was uploaded under because its own officer had no account (D5).
-  if (fromOneFile.officer_id !== null && review.assessorId !== standInAssessorId) change('officer_id', fromOneFile.officer_id);
+  if (fromOneFile.officerId !== null && review.assessorId !== standInAssessorId) change('officerId', fromOneFile.officerId);
   // Set when the learner signed in OneFile; never cleared by an unsigned OneFile review.
-  if (fromOneFile.trainee_signed_date !== null) change('trainee_signed_date', fromOneFile.trainee_signed_date);
+  if (fromOneFile.traineeSignedDate !== null) change('traineeSignedDate', fromOneFile.traineeSignedDate);
   return changes;
 }
 
-type Demographic = { pics: keyof LearnerGraph['learner']; oneFile: keyof OneFileUser; wire: string; kind: 'text' | 'date' | 'code' };
-
-const LEARNER_DEMOGRAPHICS: Demographic[] = [
-  { pics: 'first_name', oneFile: 'firstName', wire: 'FirstName', kind: 'text' },
-  { pics: 'surname', oneFile: 'lastName', wire: 'LastName', kind: 'text' },
-  { pics: 'email', oneFile: 'email', wire: 'Email', kind: 'text' },
-  { pics: 'telephone', oneFile: 'telephone', wire: 'Telephone', kind: 'text' },
-  { pics: 'mobile', oneFile: 'mobile', wire: 'MobileNumber', kind: 'text' },
-  { pics: 'birth_date', oneFile: 'dob', wire: 'DOB', kind: 'date' },
-  { pics: 'uln', oneFile: 'uln', wire: 'ULN', kind: 'text' },
-  { pics: 'ni_number', oneFile: 'nino', wire: 'NINO', kind: 'text' },
-  { pics: 'ethnicity', oneFile: 'l12', wire: 'L12', kind: 'code' },
-  { pics: 'sex', oneFile: 'l13', wire: 'L13', kind: 'text' },
-  { pics: 'lldd_health_problem', oneFile: 'l14', wire: 'L14', kind: 'code' },
-  { pics: 'disability', oneFile: 'l15', wire: 'L15', kind: 'code' },
-];
-
-const normaliseText = (v: unknown): string | null => (v === null || v === undefined || String(v).trim() === '' ? null : String(v).trim());
-
-/**
- * D7 for the learner: push PICS values to OneFile, or pull OneFile values into PICS, field by field where they
- * differ. A pull never blanks a PICS value OneFile does not hold, and never writes a value PICS cannot store.
- */
-export function reconcileLearnerDemographics(
-  learner: LearnerGraph['learner'], oneFile: OneFileUser, mode: OneFileSettings['learnerDemographicsMode'],
-): { changes: FieldChange[]; push: Record<string, string | null> } {
-  const changes: FieldChange[] = [];
-  const push: Record<string, string | null> = {};
-  if (mode === 'none') return { changes, push };
-  for (const d of LEARNER_DEMOGRAPHICS) {
-    const picsValue = normaliseText(learner[d.pics]);
-    const oneFileValue = normaliseText(oneFile[d.oneFile]);
-    if (picsValue === oneFileValue) continue;
-    if (mode === 'push') {
-      if (picsValue === null) continue; // never blank OneFile from an empty PICS field
-      push[d.wire] = d.kind === 'date' ? toOneFileDate(picsValue) : picsValue;
-      changes.push({ table: 'learner', rowId: learner.id, field: d.wire, oldValue: oneFileValue, newValue: picsValue, direction: 'to_eportfolio', rule: 'D7' });
-    } else {
-      if (oneFileValue === null) continue;
-      let value: string | number = oneFileValue;
-      if (d.kind === 'code') {
-        const n = Number(oneFileValue);
-        if (!Number.isInteger(n)) continue;
-        value = n;
-      }
-      if (d.pics === 'sex' && !['M', 'F', '9'].includes(oneFileValue)) continue;
-      if (d.pics === 'uln' && !/^\d{10}$/.test(oneFileValue)) continue;
-      if (d.pics === 'ni_number' && oneFileValue.length > 9) continue;
-      if (learner[d.pics] === value) continue;
-      changes.push({ table: 'learner', rowId: learner.id, field: d.pics, oldValue: normaliseText(learner[d.pics]), newValue: value, direction: 'to_pics', rule: 'D7' });
-    }
-  }
-  return { changes, push };
-}
-
-type OfficerDemographic = { pics: keyof OfficerRow; wire: string; oneFile: keyof OneFileUser };
-export const OFFICER_DEMOGRAPHICS: OfficerDemographic[] = [
-  { pics: 'forenames', wire: 'FirstName', oneFile: 'firstName' },
-  { pics: 'surname', wire: 'LastName', oneFile: 'lastName' },
-  { pics: 'email', wire: 'Email', oneFile: 'email' },
-  { pics: 'telephone', wire: 'Telephone', oneFile: 'telephone' },
-  { pics: 'mobile', wire: 'MobileNumber', oneFile: 'mobile' },
-];
-
-/** D7 for an officer (the OneFile assessor linked by Other System ID). */
-export function reconcileOfficerDemographics(
-  officer: OfficerRow, oneFile: OneFileUser | null, mode: OneFileSettings['officerDemographicsMode'],
-): { changes: FieldChange[]; push: Record<string, string> } {
-  const changes: FieldChange[] = [];
-  const push: Record<string, string> = {};
-  if (mode === 'none' || !oneFile) return { changes, push };
-  for (const d of OFFICER_DEMOGRAPHICS) {
-    const picsValue = normaliseText(officer[d.pics]);
-    const oneFileValue = normaliseText(oneFile[d.oneFile]);
-    if (picsValue === oneFileValue) continue;
-    if (mode === 'push' && picsValue !== null) {
-      push[d.wire] = picsValue;
-      changes.push({ table: 'officer', rowId: officer.id, field: d.wire, oldValue: oneFileValue, newValue: picsValue, direction: 'to_eportfolio', rule: 'D7' });
-    } else if (mode === 'pull' && oneFileValue !== null) {
-      changes.push({ table: 'officer', rowId: officer.id, field: d.pics, oldValue: picsValue, newValue: oneFileValue.slice(0, 100), direction: 'to_pics', rule: 'D7' });
-    }
-  }
-  return { changes, push };
-}
-
-type OrganisationDemographic = { pics: 'name' | 'email' | 'telephone' | 'website'; wire: 'Name' | 'Email' | 'Telephone' | 'Web'; oneFile: 'name' | 'email' | 'telephone' | 'web'; max: number };
-export const ORGANISATION_DEMOGRAPHICS: OrganisationDemographic[] = [
-  { pics: 'name', wire: 'Name', oneFile: 'name', max: 200 },
-  { pics: 'email', wire: 'Email', oneFile: 'email', max: 200 },
-  { pics: 'telephone', wire: 'Telephone', oneFile: 'telephone', max: 200 },
-  { pics: 'website', wire: 'Web', oneFile: 'web', max: 200 },
-];
-
-/** PICS keeps five address lines and a postcode; OneFile one multi-line Address. */
-export function organisationAddress(org: OrganisationRow): string | null {
-  const lines = [org.address1, org.address2, org.address3, org.address4, org.address5, org.postcode].map(normaliseText).filter((l): l is string => l !== null);
-  return lines.length ? lines.join('\n') : null;
-}
-
-/**
- * D7 for an organisation (the OneFile placement linked by Additional ID). Push sends the address too; a pull
- * leaves the PICS address lines alone (OneFile's single free-text address cannot be split back reliably).
- */
-export function reconcileOrganisationDemographics(
-  org: OrganisationRow, placement: OneFilePlacement | null, mode: OneFileSettings['organisationDemographicsMode'],
-): { changes: FieldChange[]; push: Record<string, string> } {
-  const changes: FieldChange[] = [];
-  const push: Record<string, string> = {};
-  if (mode === 'none' || !placement) return { changes, push };
-  for (const d of ORGANISATION_DEMOGRAPHICS) {
-    const picsValue = normaliseText(org[d.pics]);
-    const oneFileValue = normaliseText(placement[d.oneFile]);
-    if (picsValue === oneFileValue) continue;
-    if (mode === 'push' && picsValue !== null) {
-      push[d.wire] = picsValue;
-      changes.push({ table: 'organisation', rowId: org.id, field: d.wire, oldValue: oneFileValue, newValue: picsValue, direction: 'to_eportfolio', rule: 'D7' });
-    } else if (mode === 'pull' && oneFileValue !== null) {
-      changes.push({ table: 'organisation', rowId: org.id, field: d.pics, oldValue: picsValue, newValue: oneFileValue.slice(0, d.max), direction: 'to_pics', rule: 'D7' });
-    }
-  }
-  const address = organisationAddress(org);
-  if (mode === 'push' && address !== null && address !== normaliseText(placement.address)?.replace(/\r\n/g, '\n')) {
-    push.Address = address;
-    changes.push({ table: 'organisation', rowId: org.id, field: 'Address', oldValue: placement.address ?? null, newValue: address, direction: 'to_eportfolio', rule: 'D7' });
-  }
-  return { changes, push };
-}
-
 /** E3 by D5 (S6), and D11's push of every open normal review on this learner's first sync (also S6). */
-export function selectSyncUploads(reviews: ReviewRow[], settings: OneFileSettings, firstSync: boolean, today: string): ReviewRow[] {
+export function selectSyncUploads(reviews: Review[], settings: OneFileSettings, firstSync: boolean, today: string): Review[] {
   if (!settings.uploadReviews) return [];
-  const toUpload = new Map<number, ReviewRow>();
+  const toUpload = new Map<number, Review>();
   for (const r of selectReviewsForUpload(reviews, today)) toUpload.set(r.id, r);
   if (firstSync) for (const r of selectReviewsForFirstSync(reviews)) toUpload.set(r.id, r);
   return [...toUpload.values()].sort((a, b) => a.id - b.id);
@@ -315,8 +177,8 @@ export function planSync(input: SyncInput): SyncPlan {
 
   // D1–D4 (and D11's reconciliation, which is the same rule run on every sync).
   for (const lq of graph.qualifications) {
-    if (lq.onefile_learning_aim_id === null) continue; // D9: nothing new is sent
-    const aim = input.aims.get(lq.onefile_learning_aim_id);
+    if (lq.learningAimId === null) continue; // D9: nothing new is sent
+    const aim = input.aims.get(lq.learningAimId);
     if (!aim) continue;
     picsChanges.push(...reconcileElements(lq, aim));
     const { changes, push } = reconcileRegistration(lq, aim);
@@ -325,24 +187,24 @@ export function planSync(input: SyncInput): SyncPlan {
   }
 
   // D5/D11 uploads, less those an earlier attempt already made (found by time among unclaimed OneFile reviews).
-  const mainOfficerId = graph.learner.main_officer_id;
+  const mainOfficerId = graph.learner.mainOfficerId;
   const candidates = mainOfficerId === null ? [] : selectSyncUploads(graph.reviews, settings, input.firstSync, input.today).map((r) => reviewUpload(r, mainOfficerId, settings));
-  const claimed = new Set(graph.reviews.map((r) => r.onefile_system_id).filter((id): id is number => id !== null));
+  const claimed = new Set(graph.reviews.map((r) => r.oneFileId).filter((id): id is number => id !== null));
   const adoptions = planReviewAdoptions(candidates, input.reviewRows ?? [], claimed);
   const adopted = new Map(adoptions.map((a) => [a.oneFileReviewId, a.reviewId]));
   const reviewUploads = candidates.filter((u) => !adoptions.some((a) => a.reviewId === u.reviewId));
   for (const a of adoptions) {
-    oneFileChanges.push({ table: 'review', rowId: a.reviewId, field: 'onefile_system_id', oldValue: null, newValue: a.oneFileReviewId, direction: 'to_eportfolio', rule: input.firstSync ? 'D11' : 'D5' });
+    oneFileChanges.push({ table: 'review', rowId: a.reviewId, field: 'oneFileId', oldValue: null, newValue: a.oneFileReviewId, direction: 'to_eportfolio', rule: input.firstSync ? 'D11' : 'D5' });
   }
 
   // D6: pull reviews when S10 is on; an adopted review is the PICS review it was uploaded from, not a new one.
   const newPicsReviews: NewPicsReview[] = [];
   const reviewsSeen: SyncPlan['reviewsSeen'] = [];
   if (settings.downloadReviews) {
-    const byOneFileId = new Map(graph.reviews.filter((r) => r.onefile_system_id !== null).map((r) => [r.onefile_system_id!, r]));
+    const byOneFileId = new Map(graph.reviews.filter((r) => r.oneFileId !== null).map((r) => [r.oneFileId!, r]));
     for (const [oneFileId, reviewId] of adopted) {
       const row = graph.reviews.find((r) => r.id === reviewId);
-      if (row) byOneFileId.set(oneFileId, { ...row, onefile_system_id: oneFileId });
+      if (row) byOneFileId.set(oneFileId, { ...row, oneFileId });
     }
     for (const review of input.reviews) {
       const pics = byOneFileId.get(review.id);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
-import type { FieldChange } from '../rules/sync-plan.js';
+import type { FieldChange } from '../rules/field-change.js';
 
 export interface AuditContext {
   runId: number | null;

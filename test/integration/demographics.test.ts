@@ -26,7 +26,7 @@ describe('D7 demographics modes against the simulator', () => {
     const learner = await h.t.db.selectFrom('pics.learner').selectAll().where('id', '=', learnerId).executeTakeFirstOrThrow();
     const officer = await h.t.db.selectFrom('pics.officer').selectAll().where('id', '=', learner.main_officer_id!).executeTakeFirstOrThrow();
     const placement = choosePlacement((await loadLearnerGraph(h.t.db, learnerId))!.placements)!;
-    const org = await h.t.db.selectFrom('pics.organisation').selectAll().where('id', '=', placement.organisation_id!).executeTakeFirstOrThrow();
+    const org = await h.t.db.selectFrom('pics.organisation').selectAll().where('id', '=', placement.organisationId!).executeTakeFirstOrThrow();
     return { learner, officer, org };
   };
 

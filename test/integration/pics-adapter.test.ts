@@ -71,8 +71,8 @@ describe('PICS adapter on the demo provider', () => {
     expect(await queriesFor(ref!.id)).toBe(6);
     const graph = await loadLearnerGraph(t.db, ref!.id);
     expect(graph?.learner.ident).toBe('L0002');
-    expect(graph?.learner.birth_date).toMatch(/^\d{4}-\d{2}-\d{2}$/); // dates stay calendar strings
-    expect(graph?.officers.get(graph!.learner.main_officer_id!)?.ident).toMatch(/^O\d{4}$/);
+    expect(graph?.learner.birthDate).toMatch(/^\d{4}-\d{2}-\d{2}$/); // dates stay calendar strings
+    expect(graph?.officers.get(graph!.learner.mainOfficerId!)?.ident).toMatch(/^O\d{4}$/);
     expect(graph?.roles.length).toBeGreaterThan(0);
     expect(graph?.placements.length).toBeGreaterThan(0);
     expect(graph?.placements[0]?.organisation?.name).toBeTruthy();
@@ -80,8 +80,8 @@ describe('PICS adapter on the demo provider', () => {
     expect(graph?.reviews.length).toBeGreaterThan(1);
     // Every officer the graph refers to is loaded.
     const referenced = [
-      graph!.learner.main_officer_id, ...graph!.roles.map((r) => r.officerId),
-      ...graph!.qualifications.map((q) => q.assessor_officer_id), ...graph!.reviews.map((r) => r.officer_id),
+      graph!.learner.mainOfficerId, ...graph!.roles.map((r) => r.officerId),
+      ...graph!.qualifications.map((q) => q.assessorOfficerId), ...graph!.reviews.map((r) => r.officerId),
     ].filter((id): id is number => id !== null);
     for (const id of referenced) expect(graph!.officers.has(id)).toBe(true);
   });

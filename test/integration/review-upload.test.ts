@@ -3,7 +3,7 @@ import { uploadReviewOnce, type ReviewUploadTarget } from '../../src/eportfolio/
 import type { OneFileCtx } from '../../src/eportfolio/onefile/context.js';
 import { createOneFileClientFactory } from '../../src/onefile/factory.js';
 import type { OneFileReviewSummary } from '../../src/onefile/types.js';
-import { readOneFileSettings } from '../../src/pics/index.js';
+import { readOneFileSettings, reviewFromRow } from '../../src/pics/index.js';
 import { QUEUE } from '../../src/queues/names.js';
 import { reviewUpload } from '../../src/rules/review-selection.js';
 import { recordEnrolStep } from '../../src/store/enrol.js';
@@ -26,7 +26,7 @@ describe('uploading a review exactly once', () => {
       learner_id: target.learnerId, review_type: 'N', planned_date: plannedDate, planned_time: '10:00:00', attended: 'U',
     }).returning('id').executeTakeFirstOrThrow();
     const review = await h.t.db.selectFrom('pics.review').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
-    return reviewUpload(review, 0, ctx.settings);
+    return reviewUpload(reviewFromRow(review), 0, ctx.settings);
   }
 
   beforeAll(async () => {

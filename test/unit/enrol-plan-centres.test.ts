@@ -17,8 +17,8 @@ const problems = (d: EnrolDecision) => (d.kind === 'invalid' ? d.problems : []);
 describe('multi-centre enrol plan (E4, E5)', () => {
   it('ignores Other System ID and Additional ID, which hold no centre: the officer and employer are matched in the centre', () => {
     const g = graph({
-      officers: new Map([[1, officer(1, { other_system_id: '122762' })]]),
-      placements: [placement(1, { organisation: { ...placement(1).organisation!, additional_id: 'not-an-id' } })],
+      officers: new Map([[1, officer(1, { ePortfolioId: '122762' })]]),
+      placements: [placement(1, { organisation: { ...placement(1).organisation!, ePortfolioId: 'not-an-id' } })],
     });
     const d = plan({ graph: g });
     expect(d.kind).toBe('plan');

@@ -10,8 +10,8 @@ const links = new Map([[11, [{ standardId: 5011, title: 'Standard 11' }]], [12, 
 function input(resuming?: EnrolInput['resuming']): EnrolInput {
   return {
     graph: graph({
-      learner: { onefile_id: 777 },
-      qualifications: [learnerQualification(1, 11, { onefile_learning_aim_id: 9001 }), learnerQualification(2, 12, { onefile_learning_aim_id: 9002 })],
+      learner: { oneFileId: 777 },
+      qualifications: [learnerQualification(1, 11, { learningAimId: 9001 }), learnerQualification(2, 12, { learningAimId: 9002 })],
     }),
     settings: settings(), links, today: '2026-11-23', ...(resuming ? { resuming } : {}),
   };

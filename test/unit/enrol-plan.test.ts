@@ -31,7 +31,7 @@ describe('E1 learner fields', () => {
   });
 
   it('blank optional fields go as null, never as empty strings', () => {
-    const plan = planOf(planEnrol(input({ graph: graph({ learner: { telephone: '  ', uln: null, ethnicity: null, birth_date: null } }) })));
+    const plan = planOf(planEnrol(input({ graph: graph({ learner: { telephone: '  ', uln: null, ethnicity: null, birthDate: null } }) })));
     expect(plan.learner).toMatchObject({ Telephone: null, ULN: null, L12: null, DOB: null });
   });
 
@@ -42,7 +42,7 @@ describe('E1 learner fields', () => {
 
 describe('E7 a learner already in OneFile is refused', () => {
   it('refuses with a clear reason', () => {
-    const decision = planEnrol(input({ graph: graph({ learner: { onefile_id: 777 } }) }));
+    const decision = planEnrol(input({ graph: graph({ learner: { oneFileId: 777 } }) }));
     expect(decision).toEqual({ kind: 'refused', reason: expect.stringContaining('learner L0042 already has OneFile id 777') });
   });
 });
@@ -51,20 +51,20 @@ describe('E8 bad input gets a clear answer', () => {
   it.each([
     [{ email: null }, 'learner L0042 has no email'],
     [{ email: 'not-an-email' }, "learner L0042 has an email address that is not valid: it has no '@'"],
-    [{ main_officer_id: null }, 'learner L0042 has no main officer'],
-    [{ main_officer_id: 99 }, "learner L0042's main officer #99 does not exist"],
+    [{ mainOfficerId: null }, 'learner L0042 has no main officer'],
+    [{ mainOfficerId: 99 }, "learner L0042's main officer #99 does not exist"],
     [{ uln: '12345' }, 'learner L0042 has a ULN that is not 10 digits'],
-    [{ ni_number: 'XX12' }, 'learner L0042 has an NI number that is not valid: it must be 9 characters without spaces: two prefix letters, six digits and a suffix letter A–D'],
+    [{ niNumber: 'XX12' }, 'learner L0042 has an NI number that is not valid: it must be 9 characters without spaces: two prefix letters, six digits and a suffix letter A–D'],
     // Two letters, six digits, A–D, which the old message named: the rule it breaks is HMRC's never-issued prefixes.
-    [{ ni_number: 'GB123456A' }, "learner L0042 has an NI number that is not valid: prefix 'GB' is never issued by HMRC"],
-    [{ ni_number: 'TN010190A' }, "learner L0042 has an NI number that is not valid: prefix 'TN' marks a temporary number, which is not accepted: record the learner's permanent NI number"],
-    [{ ni_number: 'AO123456A' }, "learner L0042 has an NI number that is not valid: its second letter 'O' is never used by HMRC (the second letter is never D, F, I, O, Q, U or V)"],
+    [{ niNumber: 'GB123456A' }, "learner L0042 has an NI number that is not valid: prefix 'GB' is never issued by HMRC"],
+    [{ niNumber: 'TN010190A' }, "learner L0042 has an NI number that is not valid: prefix 'TN' marks a temporary number, which is not accepted: record the learner's permanent NI number"],
+    [{ niNumber: 'AO123456A' }, "learner L0042 has an NI number that is not valid: its second letter 'O' is never used by HMRC (the second letter is never D, F, I, O, Q, U or V)"],
     [{ sex: 'Q' }, 'learner L0042 has a sex code OneFile does not accept: it takes M, F or 9'],
-    [{ birth_date: '2099-01-01' }, 'learner L0042 has a birth date of today or later: it must be in the past'],
-    [{ birth_date: '1850-06-01' }, 'learner L0042 has a birth date before 1900: it must be 1900 or later'],
-    [{ start_date: '10000-01-01', expected_end_date: null }, 'learner L0042 has a start date 10000-01-01 that is not a calendar date in YYYY-MM-DD form'],
-    [{ start_date: '2026-05-01', expected_end_date: '2026-01-01' }, 'learner L0042 has a planned end date 2026-01-01 before the start date 2026-05-01'],
-    [{ first_name: '  ' }, 'learner L0042 has no first name'],
+    [{ birthDate: '2099-01-01' }, 'learner L0042 has a birth date of today or later: it must be in the past'],
+    [{ birthDate: '1850-06-01' }, 'learner L0042 has a birth date before 1900: it must be 1900 or later'],
+    [{ startDate: '10000-01-01', expectedEndDate: null }, 'learner L0042 has a start date 10000-01-01 that is not a calendar date in YYYY-MM-DD form'],
+    [{ startDate: '2026-05-01', expectedEndDate: '2026-01-01' }, 'learner L0042 has a planned end date 2026-01-01 before the start date 2026-05-01'],
+    [{ firstName: '  ' }, 'learner L0042 has no first name'],
   ])('%j → %s', (learner, message) => {
     expect(problemsOf(planEnrol(input({ graph: graph({ learner }) })))).toContain(message);
   });
@@ -92,35 +92,35 @@ describe('E8 bad input gets a clear answer', () => {
   });
 
   it('an Other System ID that is not a OneFile id', () => {
-    const officers = new Map([[1, officer(1, { other_system_id: 'abc-def' })]]);
+    const officers = new Map([[1, officer(1, { ePortfolioId: 'abc-def' })]]);
     expect(problemsOf(planEnrol(input({ graph: graph({ officers }) })))[0]).toBe('officer O0001 has Other System ID "abc-def", which is not a OneFile id (a positive whole number)');
   });
 
   it('no message repeats a personal value (NI number, email, date of birth, sex)', () => {
-    const learner = { ni_number: 'GB123456A', email: 'jo.bloggs(at)example.com', birth_date: '2099-01-01', sex: 'Q' };
+    const learner = { niNumber: 'GB123456A', email: 'jo.bloggs(at)example.com', birthDate: '2099-01-01', sex: 'Q' };
     const text = problemsOf(planEnrol(input({ graph: graph({ learner }) }))).join('\n');
     for (const value of ['123456', 'jo.bloggs', '2099', '"Q"']) expect(text).not.toContain(value);
   });
 
   it('reports every problem at once', () => {
-    expect(problemsOf(planEnrol(input({ graph: graph({ learner: { email: null, main_officer_id: null }, placements: [] }) }))).length).toBe(3);
+    expect(problemsOf(planEnrol(input({ graph: graph({ learner: { email: null, mainOfficerId: null }, placements: [] }) }))).length).toBe(3);
   });
 });
 
 describe('E5 placement choice', () => {
   it('takes the latest placement of type P', () => {
     const chosen = choosePlacement([
-      placement(1, { start_date: '2025-01-01' }),
-      placement(2, { start_date: '2026-03-01', placement_type: 'S' }),
-      placement(3, { start_date: '2025-09-01' }),
+      placement(1, { startDate: '2025-01-01' }),
+      placement(2, { startDate: '2026-03-01', type: 'S' }),
+      placement(3, { startDate: '2025-09-01' }),
     ]);
     expect(chosen?.id).toBe(3);
   });
 
   it('else the latest of any type', () => {
     const chosen = choosePlacement([
-      placement(1, { start_date: '2025-01-01', placement_type: 'S' }),
-      placement(2, { start_date: '2026-03-01', placement_type: 'W' }),
+      placement(1, { startDate: '2025-01-01', type: 'S' }),
+      placement(2, { startDate: '2026-03-01', type: 'W' }),
     ]);
     expect(chosen?.id).toBe(2);
   });
@@ -131,7 +131,7 @@ describe('E5 placement choice', () => {
 
   it('matches the employer by the OneFile id in Additional ID', () => {
     const linked = placement(1);
-    linked.organisation!.additional_id = '18928';
+    linked.organisation!.ePortfolioId = '18928';
     expect(planOf(planEnrol(input({ graph: graph({ placements: [linked] }) }))).employer).toMatchObject({ oneFileId: 18928, name: 'Employer 1' });
   });
 });
@@ -151,22 +151,22 @@ describe('E6 classroom', () => {
 describe('E3 review selection', () => {
   it('uploads type N reviews planned after today with attendance Unknown', () => {
     const reviews = [
-      review(1, { planned_date: TODAY }), // today is not the future
-      review(2, { planned_date: '2026-11-24' }), // tomorrow
-      review(3, { planned_date: '2026-11-24', attended: null }), // blank is not Unknown
-      review(4, { planned_date: '2026-11-24', review_type: 'P' }), // not normal
-      review(5, { planned_date: '2026-11-24', onefile_system_id: 9 }), // already uploaded
+      review(1, { plannedDate: TODAY }), // today is not the future
+      review(2, { plannedDate: '2026-11-24' }), // tomorrow
+      review(3, { plannedDate: '2026-11-24', attended: null }), // blank is not Unknown
+      review(4, { plannedDate: '2026-11-24', type: 'P' }), // not normal
+      review(5, { plannedDate: '2026-11-24', oneFileId: 9 }), // already uploaded
     ];
     expect(selectReviewsForUpload(reviews, TODAY).map((r) => r.id)).toEqual([2]);
   });
 
   it('end time = start + 1 h; UK local time to UTC; visit type from S7', () => {
-    const plan = planOf(planEnrol(input({ graph: graph({ reviews: [review(2, { planned_date: '2026-12-01', planned_time: '14:30:00' })] }), settings: settings({ visitType: 'face_to_face' }) })));
+    const plan = planOf(planEnrol(input({ graph: graph({ reviews: [review(2, { plannedDate: '2026-12-01', plannedTime: '14:30:00' })] }), settings: settings({ visitType: 'face_to_face' }) })));
     expect(plan.reviews).toEqual([{ reviewId: 2, assessorOfficerId: 1, scheduledFor: '2026-12-01T14:30:00.000Z', endTime: '2026-12-01T15:30:00.000Z', visitTypeId: 1 }]);
   });
 
   it('review assessor falls back to the main officer', () => {
-    const plan = planOf(planEnrol(input({ graph: graph({ reviews: [review(2, { officer_id: 3 }), review(3, { officer_id: null })] }) })));
+    const plan = planOf(planEnrol(input({ graph: graph({ reviews: [review(2, { officerId: 3 }), review(3, { officerId: null })] }) })));
     expect(plan.reviews.map((r) => r.assessorOfficerId)).toEqual([3, 1]);
   });
 
@@ -176,11 +176,11 @@ describe('E3 review selection', () => {
 
   it('D11 first sync: normal reviews with blank attendance and no actual date, whatever the date', () => {
     const reviews = [
-      review(1, { attended: null, planned_date: '2025-01-01' }),
-      review(2, { attended: '', planned_date: '2027-01-01' }),
+      review(1, { attended: null, plannedDate: '2025-01-01' }),
+      review(2, { attended: '', plannedDate: '2027-01-01' }),
       review(3, { attended: 'U' }),
-      review(4, { attended: null, actual_date: '2025-01-01' }),
-      review(5, { attended: null, review_type: 'P' }),
+      review(4, { attended: null, actualDate: '2025-01-01' }),
+      review(5, { attended: null, type: 'P' }),
     ];
     expect(selectReviewsForFirstSync(reviews).map((r) => r.id)).toEqual([1, 2]);
   });
@@ -196,7 +196,7 @@ describe('E2 qualifications', () => {
     const plan = planOf(planEnrol(input({
       links,
       graph: graph({ qualifications: [
-        learnerQualification(1, 10, { registration_number: 'R1', registration_date: '2026-02-01', certificate_received_date: '2026-09-09', claimed_date: '2026-08-01', assessor_officer_id: 2 }),
+        learnerQualification(1, 10, { registrationNumber: 'R1', registrationDate: '2026-02-01', certificateReceivedDate: '2026-09-09', claimedDate: '2026-08-01', assessorOfficerId: 2 }),
         learnerQualification(2, 12),
       ] }),
     })));
@@ -232,8 +232,8 @@ describe('E4 officers', () => {
     const plan = planOf(planEnrol(input({
       links,
       graph: graph({
-        qualifications: [learnerQualification(1, 10, { assessor_officer_id: 1 }), learnerQualification(2, 11, { assessor_officer_id: 2 })],
-        reviews: [review(5, { officer_id: 2 }), review(6, { officer_id: 3 }), review(7, { officer_id: 1 })],
+        qualifications: [learnerQualification(1, 10, { assessorOfficerId: 1 }), learnerQualification(2, 11, { assessorOfficerId: 2 })],
+        reviews: [review(5, { officerId: 2 }), review(6, { officerId: 3 }), review(7, { officerId: 1 })],
       }),
     })));
     expect(plan.officers.map((o) => [o.officerId, o.reasons])).toEqual([
@@ -251,7 +251,7 @@ describe('E4 officers', () => {
   });
 
   it('uses the OneFile id in Other System ID for linked officers', () => {
-    const officers = new Map([[1, officer(1, { other_system_id: '122762', email: null })]]);
+    const officers = new Map([[1, officer(1, { ePortfolioId: '122762', email: null })]]);
     expect(planOf(planEnrol(input({ graph: graph({ officers }) }))).officers[0]).toMatchObject({ officerId: 1, oneFileId: 122762 });
   });
 });
@@ -266,20 +266,20 @@ function problemList(decision: EnrolDecision): { field: string; message: string 
 
 describe('E8 each problem names its field', () => {
   it.each([
-    [{ first_name: ' ' }, { field: 'first_name', message: 'learner L0042 has no first name' }],
+    [{ firstName: ' ' }, { field: 'first_name', message: 'learner L0042 has no first name' }],
     [{ surname: '' }, { field: 'surname', message: 'learner L0042 has no surname' }],
     [{ email: '  ' }, { field: 'email', message: 'learner L0042 has no email' }],
     [{ email: 'not-an-email' }, { field: 'email', message: "learner L0042 has an email address that is not valid: it has no '@'" }],
     [{ uln: '12345' }, { field: 'uln', message: 'learner L0042 has a ULN that is not 10 digits' }],
     [{ uln: '12345678901' }, { field: 'uln', message: 'learner L0042 has a ULN that is not 10 digits' }],
     [{ uln: 'A1234567890' }, { field: 'uln', message: 'learner L0042 has a ULN that is not 10 digits' }],
-    [{ ni_number: 'XX12' }, { field: 'ni_number', message: expect.stringMatching(/^learner L0042 has an NI number that is not valid: /) }],
+    [{ niNumber: 'XX12' }, { field: 'ni_number', message: expect.stringMatching(/^learner L0042 has an NI number that is not valid: /) }],
     [{ sex: 'Q' }, { field: 'sex', message: 'learner L0042 has a sex code OneFile does not accept: it takes M, F or 9' }],
-    [{ birth_date: '2099-01-01' }, { field: 'birth_date', message: 'learner L0042 has a birth date of today or later: it must be in the past' }],
-    [{ start_date: '2026-05-01', expected_end_date: '2026-01-01' }, { field: 'expected_end_date', message: 'learner L0042 has a planned end date 2026-01-01 before the start date 2026-05-01' }],
-    [{ expected_end_date: '2027-13-01' }, { field: 'expected_end_date', message: 'learner L0042 has a expected end date 2027-13-01 that is not a calendar date in YYYY-MM-DD form' }],
-    [{ main_officer_id: null }, { field: 'main_officer_id', message: 'learner L0042 has no main officer' }],
-    [{ main_officer_id: 99 }, { field: 'main_officer_id', message: "learner L0042's main officer #99 does not exist" }],
+    [{ birthDate: '2099-01-01' }, { field: 'birth_date', message: 'learner L0042 has a birth date of today or later: it must be in the past' }],
+    [{ startDate: '2026-05-01', expectedEndDate: '2026-01-01' }, { field: 'expected_end_date', message: 'learner L0042 has a planned end date 2026-01-01 before the start date 2026-05-01' }],
+    [{ expectedEndDate: '2027-13-01' }, { field: 'expected_end_date', message: 'learner L0042 has a expected end date 2027-13-01 that is not a calendar date in YYYY-MM-DD form' }],
+    [{ mainOfficerId: null }, { field: 'main_officer_id', message: 'learner L0042 has no main officer' }],
+    [{ mainOfficerId: 99 }, { field: 'main_officer_id', message: "learner L0042's main officer #99 does not exist" }],
   ])('E8: %j', (learner, problem) => {
     expect(problemList(planEnrol(input({ graph: graph({ learner }) })))).toEqual([problem]);
   });
@@ -294,27 +294,27 @@ describe('E8 each problem names its field', () => {
 
   it('E8: accepts what OneFile accepts: sex codes M, F and 9 in any case and spacing, an end on the start day, a ULN with spaces around it, no dates', () => {
     for (const sex of ['M', ' f ', '9']) expect(planEnrol(input({ graph: graph({ learner: { sex } }) })).kind).toBe('plan');
-    expect(planEnrol(input({ graph: graph({ learner: { start_date: '2026-05-01', expected_end_date: '2026-05-01' } }) })).kind).toBe('plan');
+    expect(planEnrol(input({ graph: graph({ learner: { startDate: '2026-05-01', expectedEndDate: '2026-05-01' } }) })).kind).toBe('plan');
     expect(planEnrol(input({ graph: graph({ learner: { uln: ' 1234567890 ' } }) })).kind).toBe('plan');
-    expect(planOf(planEnrol(input({ graph: graph({ learner: { start_date: null, expected_end_date: null } }) }))).learner).toMatchObject({ StartOn: null, PlannedEndDate: null });
+    expect(planOf(planEnrol(input({ graph: graph({ learner: { startDate: null, expectedEndDate: null } }) }))).learner).toMatchObject({ StartOn: null, PlannedEndDate: null });
   });
 
   it('E8: a main officer missing gives that one problem, not one per review assigned to no one', () => {
-    const decision = planEnrol(input({ graph: graph({ learner: { main_officer_id: null }, reviews: [review(2)] }) }));
+    const decision = planEnrol(input({ graph: graph({ learner: { mainOfficerId: null }, reviews: [review(2)] }) }));
     expect(problemList(decision)).toEqual([{ field: 'main_officer_id', message: 'learner L0042 has no main officer' }]);
   });
 });
 
 describe('E5 employer', () => {
   it('E5: the most recent placement by start date, not by row id', () => {
-    const chosen = choosePlacement([placement(9, { start_date: '2025-01-01' }), placement(4, { start_date: '2026-03-01' }), placement(6, { start_date: '2024-06-01' })]);
+    const chosen = choosePlacement([placement(9, { startDate: '2025-01-01' }), placement(4, { startDate: '2026-03-01' }), placement(6, { startDate: '2024-06-01' })]);
     expect(chosen?.id).toBe(4);
-    expect(choosePlacement([placement(2, { start_date: '2026-03-01' }), placement(5, { start_date: '2025-01-01' })])?.id).toBe(2);
+    expect(choosePlacement([placement(2, { startDate: '2026-03-01' }), placement(5, { startDate: '2025-01-01' })])?.id).toBe(2);
   });
 
   it('E5: a tie on start date goes to the newer row, in whatever order the rows come', () => {
     expect(choosePlacement([placement(9), placement(4)])?.id).toBe(9);
-    expect(choosePlacement([placement(4), placement(7, { start_date: '2025-01-01' }), placement(9)])?.id).toBe(9);
+    expect(choosePlacement([placement(4), placement(7, { startDate: '2025-01-01' }), placement(9)])?.id).toBe(9);
   });
 
   it('E5: no placement at all is null', () => {
@@ -333,7 +333,7 @@ describe('E5 employer', () => {
 
   it.each([['0'], ['-5'], ['1.5'], ['abc']])('E8: Additional ID %j is not a OneFile id', (additionalId) => {
     const p = placement(3);
-    p.organisation!.additional_id = additionalId;
+    p.organisation!.ePortfolioId = additionalId;
     p.organisation!.ident = null;
     expect(problemList(planEnrol(input({ graph: graph({ placements: [p] }) })))).toEqual([
       { field: 'organisation.additional_id', message: `organisation #103 has Additional ID "${additionalId}", which is not a OneFile id (a positive whole number)` },
@@ -343,7 +343,7 @@ describe('E5 employer', () => {
   it('E5: the employer is sent by its trimmed name; a blank Additional ID means not linked yet', () => {
     const p = placement(3);
     p.organisation!.name = '  Acme Ltd ';
-    p.organisation!.additional_id = ' ';
+    p.organisation!.ePortfolioId = ' ';
     expect(planOf(planEnrol(input({ graph: graph({ placements: [p] }) }))).employer).toEqual({ organisationId: 103, ident: 'E3', oneFileId: null, name: 'Acme Ltd', placementId: 3 });
   });
 });
@@ -357,11 +357,11 @@ describe('E6 classroom names are trimmed', () => {
 
 describe('E1 values as OneFile takes them', () => {
   it('E1: names, email and sex trimmed; the NI number upper-case; blank codes as null', () => {
-    const learner = { first_name: ' Ada ', surname: ' Lovelace ', email: ' ada@learners.example ', sex: ' f ', ni_number: 'ab123456c', disability: null };
+    const learner = { firstName: ' Ada ', surname: ' Lovelace ', email: ' ada@learners.example ', sex: ' f ', niNumber: 'ab123456c', disability: null };
     expect(planOf(planEnrol(input({ graph: graph({ learner }) }))).learner).toMatchObject({
       FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@learners.example', L13: 'F', NINO: 'AB123456C', L15: null,
     });
-    expect(planOf(planEnrol(input({ graph: graph({ learner: { sex: null, ni_number: null } }) }))).learner).toMatchObject({ L13: null, NINO: null });
+    expect(planOf(planEnrol(input({ graph: graph({ learner: { sex: null, niNumber: null } }) }))).learner).toMatchObject({ L13: null, NINO: null });
   });
 });
 
@@ -372,7 +372,7 @@ describe('E2 edge cases', () => {
   ]);
 
   it('E2/E7: never re-uploads an aim already in OneFile: a qualification with a learning aim is neither sent nor reported', () => {
-    const plan = planOf(planEnrol(input({ links, graph: graph({ qualifications: [learnerQualification(1, 10, { onefile_learning_aim_id: 77 }), learnerQualification(2, 10)] }) })));
+    const plan = planOf(planEnrol(input({ links, graph: graph({ qualifications: [learnerQualification(1, 10, { learningAimId: 77 }), learnerQualification(2, 10)] }) })));
     expect(plan.aims.map((a) => a.learnerQualificationId)).toEqual([2]);
     expect(plan.notLinked).toEqual([]);
   });
@@ -380,7 +380,7 @@ describe('E2 edge cases', () => {
   it('E2: a row without its qualification is reported by qualification id, or as not available when it has none', () => {
     const plan = planOf(planEnrol(input({ links, graph: graph({ qualifications: [
       learnerQualification(1, 12, { qualification: null }),
-      learnerQualification(2, 10, { qualification_id: null as unknown as number, qualification: null }),
+      learnerQualification(2, 10, { qualificationId: null as unknown as number, qualification: null }),
     ] }) })));
     expect(plan.notLinked).toEqual([
       { learnerQualificationId: 1, title: 'qualification #12', reason: 'not available in OneFile' },
@@ -404,26 +404,26 @@ describe('E2 edge cases', () => {
   });
 
   it('E8: an assessor who does not exist', () => {
-    expect(problemList(planEnrol(input({ links, graph: graph({ qualifications: [learnerQualification(1, 10, { assessor_officer_id: 99 })] }) })))).toEqual([
+    expect(problemList(planEnrol(input({ links, graph: graph({ qualifications: [learnerQualification(1, 10, { assessorOfficerId: 99 })] }) })))).toEqual([
       { field: 'learner_qualification.1.assessor_officer_id', message: '"Qualification 10" names assessor #99, who does not exist' },
     ]);
   });
 
   it('E2: a date that is not a calendar date is left out rather than sent wrong', () => {
-    const plan = planOf(planEnrol(input({ links, graph: graph({ qualifications: [learnerQualification(1, 10, { start_date: '2026-13-01', registration_number: undefined as unknown as null })] }) })));
+    const plan = planOf(planEnrol(input({ links, graph: graph({ qualifications: [learnerQualification(1, 10, { startDate: '2026-13-01', registrationNumber: undefined as unknown as null })] }) })));
     expect(plan.aims[0]?.fields).toMatchObject({ StartDate: null, RegistrationNumber: null });
   });
 });
 
 describe('E3/E8 review problems', () => {
   it('E8: a review officer who does not exist', () => {
-    expect(problemList(planEnrol(input({ graph: graph({ reviews: [review(2, { officer_id: 99 })] }) })))).toEqual([
+    expect(problemList(planEnrol(input({ graph: graph({ reviews: [review(2, { officerId: 99 })] }) })))).toEqual([
       { field: 'review.2.officer_id', message: 'review #2 names officer #99, who does not exist' },
     ]);
   });
 
   it('E8: a review that would end after the year 9999', () => {
-    expect(problemList(planEnrol(input({ graph: graph({ reviews: [review(2, { planned_date: '9999-12-31', planned_time: '23:30:00' })] }) })))).toEqual([
+    expect(problemList(planEnrol(input({ graph: graph({ reviews: [review(2, { plannedDate: '9999-12-31', plannedTime: '23:30:00' })] }) })))).toEqual([
       { field: 'review.2.planned_date', message: 'review #2 is planned so late that it would end after the year 9999: correct its planned date' },
     ]);
   });
@@ -433,13 +433,13 @@ describe('E4 officers in detail', () => {
   const links = new Map([[10, [{ standardId: 500, title: 'A' }]], [11, [{ standardId: 501, title: 'B' }]]]);
 
   it('E4: each officer once with each reason once, names and email trimmed, in the S11 role as additional', () => {
-    const officers = new Map([[1, officer(1)], [2, officer(2, { forenames: ' Tom ', surname: ' Smith ', email: ' tom@x.example ' })], [3, officer(3, { other_system_id: '5', email: null })]]);
+    const officers = new Map([[1, officer(1)], [2, officer(2, { forenames: ' Tom ', surname: ' Smith ', email: ' tom@x.example ' })], [3, officer(3, { ePortfolioId: '5', email: null })]]);
     const plan = planOf(planEnrol(input({
       links,
       settings: settings({ additionalAssessorRoles: ['mentor'] }),
       graph: graph({
         officers,
-        qualifications: [learnerQualification(1, 10, { assessor_officer_id: 2 }), learnerQualification(2, 11, { assessor_officer_id: 2 })],
+        qualifications: [learnerQualification(1, 10, { assessorOfficerId: 2 }), learnerQualification(2, 11, { assessorOfficerId: 2 })],
         roles: [{ officerId: 3, role: 'Mentor' }],
       }),
     })));
@@ -451,7 +451,7 @@ describe('E4 officers in detail', () => {
   });
 
   it('E8: officer problems name the officer (by id when it has no ident) and the field', () => {
-    const officers = new Map([[1, officer(1, { ident: null, other_system_id: '0' })]]);
+    const officers = new Map([[1, officer(1, { ident: null, ePortfolioId: '0' })]]);
     expect(problemList(planEnrol(input({ graph: graph({ officers }) })))).toEqual([
       { field: 'officer.1.other_system_id', message: 'officer #1 has Other System ID "0", which is not a OneFile id (a positive whole number)' },
     ]);
@@ -466,14 +466,14 @@ describe('E3/D11 review selection edges', () => {
   it('D11: attendance of spaces is blank; no planned date, or already in OneFile, is never pushed', () => {
     const reviews = [
       review(1, { attended: '  ' }),
-      review(2, { attended: null, planned_date: null }),
-      review(3, { attended: null, onefile_system_id: 40 }),
+      review(2, { attended: null, plannedDate: null }),
+      review(3, { attended: null, oneFileId: 40 }),
     ];
     expect(selectReviewsForFirstSync(reviews).map((r) => r.id)).toEqual([1]);
   });
 
   it('E3: a review without a planned time is scheduled at 09:00 UK time', () => {
-    const plan = planOf(planEnrol(input({ graph: graph({ reviews: [review(2, { planned_date: '2026-12-01', planned_time: null })] }) })));
+    const plan = planOf(planEnrol(input({ graph: graph({ reviews: [review(2, { plannedDate: '2026-12-01', plannedTime: null })] }) })));
     expect(plan.reviews.map((r) => [r.scheduledFor, r.endTime])).toEqual([['2026-12-01T09:00:00.000Z', '2026-12-01T10:00:00.000Z']]);
   });
 });

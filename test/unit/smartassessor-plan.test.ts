@@ -30,12 +30,12 @@ const decide = (g = graph(), s = saSettings()) => planSmartAssessorEnrol({ graph
 const organisation = {
   id: 501, ident: 'E0501', name: ' Brightwater Logistics Ltd ', email: 'hr@brightwater.example', telephone: '0161 496 0001',
   website: 'https://brightwater.example', address1: 'Unit 4 Canal Park', address2: 'Trafford Park', address3: 'Manchester', address4: 'Greater Manchester',
-  address5: 'England', postcode: 'm17 1ab', edrs_number: '100000001', additional_id: null,
+  address5: 'England', postcode: 'm17 1ab', edrsNumber: '100000001', ePortfolioId: null,
 };
 
 describe('A3 learner fields', () => {
   it('ident, names, DOB, ULN, email, four address lines, postcode, NI, phone, mobile — nothing else about the learner', () => {
-    const g = graph({ learner: { address1: '12 High Street', address2: 'Salford', address3: 'Manchester', address4: 'Lancs', postcode: 'm5 4wt', ni_number: 'ab123456c' } });
+    const g = graph({ learner: { address1: '12 High Street', address2: 'Salford', address3: 'Manchester', address4: 'Lancs', postcode: 'm5 4wt', niNumber: 'ab123456c' } });
     expect(learnerRecord(g.learner, { sendLearnerWelcomeEmail: true })).toEqual({
       misId: 'L0042', givenNames: 'Ada', familyName: 'Lovelace', dateOfBirth: '2001-04-02', uln: '1234567890', niNumber: 'AB123456C',
       email: 'ada@learners.example', telephone: '0161 496 0000', mobile: '07700 900000', addressLine1: '12 High Street', locality: 'Salford',
@@ -44,7 +44,7 @@ describe('A3 learner fields', () => {
   });
 
   it('blank fields are left out, never sent empty; sex, ethnicity and dates of the programme are not A3 fields', () => {
-    const g = graph({ learner: { telephone: ' ', uln: null, birth_date: null, mobile: '' } });
+    const g = graph({ learner: { telephone: ' ', uln: null, birthDate: null, mobile: '' } });
     const record = learnerRecord(g.learner, { sendLearnerWelcomeEmail: false });
     expect(record).not.toHaveProperty('telephone');
     expect(record).not.toHaveProperty('uln');
@@ -63,18 +63,18 @@ describe('A3 learner fields', () => {
   });
 
   it('the Smart Assessor id is refused for a learner who has one (E7: link by hand)', () => {
-    const decision = decide(graph({ learner: { smartassessor_id: '5a1e0000-0000-4000-8000-000000000009' } }));
+    const decision = decide(graph({ learner: { smartAssessorId: '5a1e0000-0000-4000-8000-000000000009' } }));
     expect(decision).toEqual({ kind: 'refused', reason: expect.stringContaining('already has Smart Assessor id 5a1e0000-0000-4000-8000-000000000009') });
   });
 
   it.each<[string, Parameters<typeof graph>[0], string]>([
-    ['no first name', { learner: { first_name: ' ' } }, 'has no first name'],
+    ['no first name', { learner: { firstName: ' ' } }, 'has no first name'],
     ['an invalid email', { learner: { email: 'not-an-email' } }, "learner L0042 has an email address that is not valid: it has no '@'"],
     ['a short ULN', { learner: { uln: '12345' } }, 'ULN that is not 10 digits'],
-    ['a bad NI number', { learner: { ni_number: 'XX' } }, 'learner L0042 has an NI number that is not valid: it must be 9 characters'],
-    ['an NI number whose prefix HMRC never issues', { learner: { ni_number: 'NK123456B' } }, "learner L0042 has an NI number that is not valid: prefix 'NK' is never issued by HMRC"],
-    ['a date of birth in the future', { learner: { birth_date: '2030-01-01' } }, 'learner L0042 has a birth date of today or later: it must be in the past'],
-    ['a date of birth before 1900', { learner: { birth_date: '1850-01-01' } }, 'learner L0042 has a birth date before 1900: it must be 1900 or later'],
+    ['a bad NI number', { learner: { niNumber: 'XX' } }, 'learner L0042 has an NI number that is not valid: it must be 9 characters'],
+    ['an NI number whose prefix HMRC never issues', { learner: { niNumber: 'NK123456B' } }, "learner L0042 has an NI number that is not valid: prefix 'NK' is never issued by HMRC"],
+    ['a date of birth in the future', { learner: { birthDate: '2030-01-01' } }, 'learner L0042 has a birth date of today or later: it must be in the past'],
+    ['a date of birth before 1900', { learner: { birthDate: '1850-01-01' } }, 'learner L0042 has a birth date before 1900: it must be 1900 or later'],
   ])('%s is a problem to fix first', (_what, g, message) => {
     expect(problems(decide(graph(g))).join('; ')).toContain(message);
   });
@@ -104,18 +104,18 @@ describe('A4 employer from the current placement', () => {
   });
 
   it('matched by Additional ID when the organisation holds a Smart Assessor employer id', () => {
-    const g = graph({ placements: [placement(1, { organisation: { ...organisation, additional_id: ' 7001 ' } })] });
+    const g = graph({ placements: [placement(1, { organisation: { ...organisation, ePortfolioId: ' 7001 ' } })] });
     expect(plan(decide(g)).employer).toMatchObject({ organisationId: 501, smartAssessorId: 7001 });
   });
 
   it('an Additional ID that is not a Smart Assessor employer id is a problem', () => {
-    const g = graph({ placements: [placement(1, { organisation: { ...organisation, additional_id: 'a55e-guid' } })] });
+    const g = graph({ placements: [placement(1, { organisation: { ...organisation, ePortfolioId: 'a55e-guid' } })] });
     expect(problems(decide(g))).toEqual(['organisation E0501 has Additional ID "a55e-guid", which is not a Smart Assessor employer id (a positive whole number)']);
   });
 
   it('the current placement: a P placement not ended, over a newer ended one; no current one is a problem', () => {
-    const ended = placement(2, { start_date: '2026-06-01', end_date: '2026-10-31' });
-    const current = placement(1, { start_date: '2026-01-01', end_date: null });
+    const ended = placement(2, { startDate: '2026-06-01', endDate: '2026-10-31' });
+    const current = placement(1, { startDate: '2026-01-01', endDate: null });
     expect(currentPlacement({ placements: [ended, current] }, TODAY)?.id).toBe(1);
     expect(problems(decide(graph({ placements: [ended] })))).toEqual(['learner L0042 has no current placement: every placement ended before today']);
     expect(problems(decide(graph({ placements: [] })))).toEqual(['learner L0042 has no current placement: it has no placement at all']);
@@ -124,14 +124,14 @@ describe('A4 employer from the current placement', () => {
 
 describe('A2 main officer', () => {
   it('sent when it has a Smart Assessor id (Other System ID)', () => {
-    const g = graph({ officers: new Map([[1, officer(1, { other_system_id: 'a55e0000-0000-4000-8000-000000000001' })]]) });
+    const g = graph({ officers: new Map([[1, officer(1, { ePortfolioId: 'a55e0000-0000-4000-8000-000000000001' })]]) });
     const p = plan(decide(g));
     expect(p.mainOfficer).toEqual({ officerId: 1, smartAssessorId: 'a55e0000-0000-4000-8000-000000000001' });
     expect(p.learner.assessorSmartAssessorId).toBe('a55e0000-0000-4000-8000-000000000001');
   });
 
   it('blank → no officer information at all: nothing about any officer in the learner record', () => {
-    const g = graph({ officers: new Map([[1, officer(1, { other_system_id: '  ' })]]), qualifications: [learnerQualification(10, 5, { assessor_officer_id: 1 })] });
+    const g = graph({ officers: new Map([[1, officer(1, { ePortfolioId: '  ' })]]), qualifications: [learnerQualification(10, 5, { assessorOfficerId: 1 })] });
     const p = plan(decide(g));
     expect(p.mainOfficer).toBeNull();
     const wire = learnerToWire({ ...p.learner, employerSmartAssessorId: 7001 });
@@ -141,13 +141,13 @@ describe('A2 main officer', () => {
   });
 
   it('no main officer is not an error for Smart Assessor: the learner goes without officer data', () => {
-    const p = plan(decide(graph({ learner: { main_officer_id: null } })));
+    const p = plan(decide(graph({ learner: { mainOfficerId: null } })));
     expect(p.mainOfficer).toBeNull();
     expect(p.learner).not.toHaveProperty('assessorSmartAssessorId');
   });
 
   it('a main officer id that names no officer is a problem', () => {
-    expect(problems(decide(graph({ learner: { main_officer_id: 99 } })))).toEqual(["learner L0042's main officer #99 does not exist"]);
+    expect(problems(decide(graph({ learner: { mainOfficerId: 99 } })))).toEqual(["learner L0042's main officer #99 does not exist"]);
   });
 });
 

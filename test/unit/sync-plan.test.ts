@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { OneFileLearningAim, OneFileReview, OneFileUser } from '../../src/onefile/types.js';
+import { reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics } from '../../src/rules/demographics.js';
 import {
-  isEmptyPlan, planDefaultLinks, planSync, reconcileLearnerDemographics, reconcileOfficerDemographics, reconcileOrganisationDemographics, type SyncInput, type SyncPlan,
+  isEmptyPlan, planDefaultLinks, planSync, type SyncInput, type SyncPlan,
 } from '../../src/rules/sync-plan.js';
 import { takeReviewAt } from '../../src/rules/review-match.js';
 import { graph, learnerQualification, officer, review, settings } from '../helpers/builders.js';
@@ -34,50 +35,50 @@ function oneFileUser(overrides: Partial<OneFileUser> = {}): OneFileUser {
 
 function input(overrides: Partial<SyncInput> = {}): SyncInput {
   return {
-    graph: graph({ learner: { onefile_id: 900 } }), settings: settings(), firstSync: false, today: TODAY, aims: new Map(),
+    graph: graph({ learner: { oneFileId: 900 } }), settings: settings(), firstSync: false, today: TODAY, aims: new Map(),
     reviews: [], oneFileLearner: null, officerByOneFileId: new Map(),
     ...overrides,
   };
 }
 
 const withQualification = (lq: ReturnType<typeof learnerQualification>, a: OneFileLearningAim) =>
-  input({ graph: graph({ learner: { onefile_id: 900 }, qualifications: [lq] }), aims: new Map([[a.id, a]]) });
+  input({ graph: graph({ learner: { oneFileId: 900 }, qualifications: [lq] }), aims: new Map([[a.id, a]]) });
 
 describe('D1 element counts', () => {
   it('come from OneFile', () => {
-    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7, total_elements: 5 }), aim(7, { totalCriteria: 120, completedCriteria: 50 })));
+    const plan = planSync(withQualification(learnerQualification(1, 10, { learningAimId: 7, totalElements: 5 }), aim(7, { totalCriteria: 120, completedCriteria: 50 })));
     expect(plan.picsChanges).toEqual([
-      { table: 'learner_qualification', rowId: 1, field: 'total_elements', oldValue: 5, newValue: 120, direction: 'to_pics', rule: 'D1' },
-      { table: 'learner_qualification', rowId: 1, field: 'elements_done', oldValue: null, newValue: 50, direction: 'to_pics', rule: 'D1' },
+      { table: 'learner_qualification', rowId: 1, field: 'totalElements', oldValue: 5, newValue: 120, direction: 'to_pics', rule: 'D1' },
+      { table: 'learner_qualification', rowId: 1, field: 'elementsDone', oldValue: null, newValue: 50, direction: 'to_pics', rule: 'D1' },
     ]);
   });
 
   it('a qualification with units attached is skipped', () => {
-    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7, unitCount: 2 }), aim(7, { totalCriteria: 120, completedCriteria: 50 })));
+    const plan = planSync(withQualification(learnerQualification(1, 10, { learningAimId: 7, unitCount: 2 }), aim(7, { totalCriteria: 120, completedCriteria: 50 })));
     expect(plan.picsChanges).toEqual([]);
   });
 
   it('unknown counts in OneFile leave PICS alone', () => {
-    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7, total_elements: 5 }), aim(7)));
+    const plan = planSync(withQualification(learnerQualification(1, 10, { learningAimId: 7, totalElements: 5 }), aim(7)));
     expect(plan.picsChanges).toEqual([]);
   });
 });
 
 describe('D2–D4 registration and certificate fields', () => {
   it('both blank: nothing', () => {
-    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7 }), aim(7)));
+    const plan = planSync(withQualification(learnerQualification(1, 10, { learningAimId: 7 }), aim(7)));
     expect(isEmptyPlan(plan)).toBe(true);
   });
 
   it('OneFile set, PICS blank: fills PICS', () => {
-    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7 }), aim(7, { registrationNumber: 'R9', registrationDate: '2026-03-01' })));
-    expect(plan.picsChanges.map((c) => [c.field, c.newValue, c.rule])).toEqual([['registration_number', 'R9', 'D2'], ['registration_date', '2026-03-01', 'D2']]);
+    const plan = planSync(withQualification(learnerQualification(1, 10, { learningAimId: 7 }), aim(7, { registrationNumber: 'R9', registrationDate: '2026-03-01' })));
+    expect(plan.picsChanges.map((c) => [c.field, c.newValue, c.rule])).toEqual([['registrationNumber', 'R9', 'D2'], ['registrationDate', '2026-03-01', 'D2']]);
     expect(plan.aimPushes).toEqual([]);
   });
 
   it('PICS set, OneFile blank: pushed to OneFile as dates OneFile reads', () => {
     const plan = planSync(withQualification(
-      learnerQualification(1, 10, { onefile_learning_aim_id: 7, certificate_applied_date: '2026-10-01', certificate_received_date: '2026-11-01' }), aim(7),
+      learnerQualification(1, 10, { learningAimId: 7, certificateAppliedDate: '2026-10-01', certificateReceivedDate: '2026-11-01' }), aim(7),
     ));
     expect(plan.aimPushes).toEqual([{ aimId: 7, learnerQualificationId: 1, patch: { CertificateAppliedDate: '2026-10-01T00:00:00.000Z', CertificateReceivedDate: '2026-11-01T00:00:00.000Z' } }]);
     expect(plan.oneFileChanges.map((c) => c.rule)).toEqual(['D3', 'D4']);
@@ -86,36 +87,36 @@ describe('D2–D4 registration and certificate fields', () => {
 
   it('both set and different: OneFile wins', () => {
     const plan = planSync(withQualification(
-      learnerQualification(1, 10, { onefile_learning_aim_id: 7, registration_number: 'OLD', certificate_received_date: '2026-01-01' }),
+      learnerQualification(1, 10, { learningAimId: 7, registrationNumber: 'OLD', certificateReceivedDate: '2026-01-01' }),
       aim(7, { registrationNumber: 'NEW', certificateReceivedDate: '2026-02-02' }),
     ));
     expect(plan.picsChanges.map((c) => [c.field, c.oldValue, c.newValue])).toEqual([
-      ['registration_number', 'OLD', 'NEW'], ['certificate_received_date', '2026-01-01', '2026-02-02'],
+      ['registrationNumber', 'OLD', 'NEW'], ['certificateReceivedDate', '2026-01-01', '2026-02-02'],
     ]);
     expect(plan.aimPushes).toEqual([]);
   });
 
   it('both set and equal: nothing', () => {
-    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7, registration_number: 'R1' }), aim(7, { registrationNumber: 'R1' })));
+    const plan = planSync(withQualification(learnerQualification(1, 10, { learningAimId: 7, registrationNumber: 'R1' }), aim(7, { registrationNumber: 'R1' })));
     expect(isEmptyPlan(plan)).toBe(true);
   });
 });
 
 describe('D9 nothing else goes to OneFile', () => {
   it('a PICS qualification without a learning aim is not uploaded by the sync', () => {
-    const plan = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, qualifications: [learnerQualification(1, 10)] }) }));
+    const plan = planSync(input({ graph: graph({ learner: { oneFileId: 900 }, qualifications: [learnerQualification(1, 10)] }) }));
     expect(isEmptyPlan(plan)).toBe(true);
   });
 });
 
 describe('D5 new PICS reviews are uploaded by the rules of E3', () => {
   it('uploads a future review with attendance Unknown', () => {
-    const plan = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews: [review(3), review(4, { planned_date: '2026-01-01' })] }) }));
+    const plan = planSync(input({ graph: graph({ learner: { oneFileId: 900 }, reviews: [review(3), review(4, { plannedDate: '2026-01-01' })] }) }));
     expect(plan.reviewUploads.map((r) => r.reviewId)).toEqual([3]);
   });
 
   it('not with S6 off', () => {
-    const plan = planSync(input({ settings: settings({ uploadReviews: false }), graph: graph({ learner: { onefile_id: 900 }, reviews: [review(3)] }) }));
+    const plan = planSync(input({ settings: settings({ uploadReviews: false }), graph: graph({ learner: { oneFileId: 900 }, reviews: [review(3)] }) }));
     expect(plan.reviewUploads).toEqual([]);
   });
 });
@@ -125,26 +126,26 @@ describe('D6 reviews pulled from OneFile (S10)', () => {
 
   it('matched by OneFile id; started → attended Y with the actual date; trainee signed; assessor matched to an officer', () => {
     const plan = planSync(input({
-      graph: graph({ learner: { onefile_id: 900 }, reviews: [review(3, { onefile_system_id: 44, officer_id: 1 })] }),
+      graph: graph({ learner: { oneFileId: 900 }, reviews: [review(3, { oneFileId: 44, officerId: 1 })] }),
       reviews: [oneFileReview(44, { startedOn: '2026-11-20T10:05:00.000Z', learnerSignedOn: '2026-11-21T09:00:00.000Z', assessorId: 122762 })],
       officerByOneFileId: officers,
     }));
     expect(plan.picsChanges.map((c) => [c.field, c.oldValue, c.newValue, c.rule])).toEqual([
-      ['attended', 'U', 'Y', 'D6'], ['actual_date', null, '2026-11-20', 'D6'], ['officer_id', 1, 2, 'D6'], ['trainee_signed_date', null, '2026-11-21', 'D6'],
+      ['attended', 'U', 'Y', 'D6'], ['actualDate', null, '2026-11-20', 'D6'], ['officerId', 1, 2, 'D6'], ['traineeSignedDate', null, '2026-11-21', 'D6'],
     ]);
   });
 
   it('not started → Unknown with a blank date', () => {
     const plan = planSync(input({
-      graph: graph({ learner: { onefile_id: 900 }, reviews: [review(3, { onefile_system_id: 44, attended: 'Y', actual_date: '2026-11-01' })] }),
+      graph: graph({ learner: { oneFileId: 900 }, reviews: [review(3, { oneFileId: 44, attended: 'Y', actualDate: '2026-11-01' })] }),
       reviews: [oneFileReview(44)],
     }));
-    expect(plan.picsChanges.map((c) => [c.field, c.newValue])).toEqual([['attended', 'U'], ['actual_date', null]]);
+    expect(plan.picsChanges.map((c) => [c.field, c.newValue])).toEqual([['attended', 'U'], ['actualDate', null]]);
   });
 
   it('an assessor no PICS officer matches leaves the review officer alone', () => {
     const plan = planSync(input({
-      graph: graph({ learner: { onefile_id: 900 }, reviews: [review(3, { onefile_system_id: 44, officer_id: 1 })] }),
+      graph: graph({ learner: { oneFileId: 900 }, reviews: [review(3, { oneFileId: 44, officerId: 1 })] }),
       reviews: [oneFileReview(44, { assessorId: 555 })],
     }));
     expect(plan.picsChanges).toEqual([]);
@@ -153,7 +154,7 @@ describe('D6 reviews pulled from OneFile (S10)', () => {
   it('a new OneFile review creates a PICS review (UK local date and time)', () => {
     const plan = planSync(input({ reviews: [oneFileReview(45, { scheduledFor: '2026-07-01T09:00:00.000Z', startedOn: '2026-07-01T09:10:00.000Z', assessorId: 122762 })], officerByOneFileId: officers }));
     expect(plan.newPicsReviews).toEqual([{
-      oneFileReviewId: 45, planned_date: '2026-07-01', planned_time: '10:00:00', attended: 'Y', actual_date: '2026-07-01', officer_id: 2, trainee_signed_date: null,
+      oneFileReviewId: 45, plannedDate: '2026-07-01', plannedTime: '10:00:00', attended: 'Y', actualDate: '2026-07-01', officerId: 2, traineeSignedDate: null,
     }]);
   });
 
@@ -164,7 +165,7 @@ describe('D6 reviews pulled from OneFile (S10)', () => {
 });
 
 describe('D7 demographics', () => {
-  const learner = graph({ learner: { onefile_id: 900 } }).learner;
+  const learner = graph({ learner: { oneFileId: 900 } }).learner;
 
   it('none: no change either way', () => {
     expect(reconcileLearnerDemographics(learner, oneFileUser({ firstName: 'Adah' }), 'none')).toEqual({ changes: [], push: {} });
@@ -179,7 +180,7 @@ describe('D7 demographics', () => {
   it('pull: OneFile values come into PICS, never blanking a PICS value, codes as numbers', () => {
     const { push, changes } = reconcileLearnerDemographics(learner, oneFileUser({ firstName: 'Adah', telephone: null, l15: '4', l13: 'X' }), 'pull');
     expect(push).toEqual({});
-    expect(changes.map((c) => [c.field, c.newValue])).toEqual([['first_name', 'Adah'], ['disability', 4]]);
+    expect(changes.map((c) => [c.field, c.newValue])).toEqual([['firstName', 'Adah'], ['disability', 4]]);
   });
 
   it('officers: push and pull by their own mode', () => {
@@ -216,16 +217,16 @@ describe('D8 main officer and employer changes', () => {
 
 describe('D11 the first sync', () => {
   it('pushes every normal review with blank attendance and no actual date, whatever its date', () => {
-    const reviews = [review(3, { attended: null, planned_date: '2025-05-01' }), review(4, { attended: 'N', planned_date: '2025-05-01' }), review(5)];
-    const first = planSync(input({ firstSync: true, graph: graph({ learner: { onefile_id: 900 }, reviews }) }));
+    const reviews = [review(3, { attended: null, plannedDate: '2025-05-01' }), review(4, { attended: 'N', plannedDate: '2025-05-01' }), review(5)];
+    const first = planSync(input({ firstSync: true, graph: graph({ learner: { oneFileId: 900 }, reviews }) }));
     expect(first.reviewUploads.map((r) => r.reviewId)).toEqual([3, 5]);
-    const later = planSync(input({ firstSync: false, graph: graph({ learner: { onefile_id: 900 }, reviews }) }));
+    const later = planSync(input({ firstSync: false, graph: graph({ learner: { oneFileId: 900 }, reviews }) }));
     expect(later.reviewUploads.map((r) => r.reviewId)).toEqual([5]);
   });
 
   it('reconciles registration and certificate fields by D2–D4', () => {
-    const plan = planSync({ ...withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7, registration_number: 'P' }), aim(7, { registrationDate: '2026-01-01' })), firstSync: true });
-    expect(plan.picsChanges.map((c) => c.field)).toEqual(['registration_date']);
+    const plan = planSync({ ...withQualification(learnerQualification(1, 10, { learningAimId: 7, registrationNumber: 'P' }), aim(7, { registrationDate: '2026-01-01' })), firstSync: true });
+    expect(plan.picsChanges.map((c) => c.field)).toEqual(['registrationDate']);
     expect(plan.aimPushes[0]?.patch).toEqual({ RegistrationNumber: 'P' });
   });
 });
@@ -233,7 +234,7 @@ describe('D11 the first sync', () => {
 describe('D7 organisation demographics', () => {
   const org = {
     id: 7, ident: 'E0007', name: 'Acme Ltd', email: 'hr@acme.example', telephone: '0161 000', website: null, address1: '1 Road',
-    address2: 'Town', address3: null, address4: null, address5: null, postcode: 'M1 1AA', edrs_number: null, additional_id: '18928',
+    address2: 'Town', address3: null, address4: null, address5: null, postcode: 'M1 1AA', edrsNumber: null, ePortfolioId: '18928',
   };
   const placement = { id: 18928, name: 'ACME Limited', misId: null, address: null, email: 'hr@acme.example', telephone: null, web: 'https://acme.example' };
 
@@ -253,18 +254,18 @@ describe('D7 organisation demographics', () => {
 
 describe('issue 15: uploads, adoption and stand-ins', () => {
   it('D11 respects S6: no review is pushed on the first sync with Upload Reviews off', () => {
-    const reviews = [review(3, { attended: null, planned_date: '2025-05-01' }), review(5)];
-    const plan = planSync(input({ firstSync: true, settings: settings({ uploadReviews: false }), graph: graph({ learner: { onefile_id: 900 }, reviews }) }));
+    const reviews = [review(3, { attended: null, plannedDate: '2025-05-01' }), review(5)];
+    const plan = planSync(input({ firstSync: true, settings: settings({ uploadReviews: false }), graph: graph({ learner: { oneFileId: 900 }, reviews }) }));
     expect(plan.reviewUploads).toEqual([]);
   });
 
   it('E7/D5: a review an earlier attempt uploaded is adopted by its time, not uploaded again nor copied back as new (D6)', () => {
     const reviews = [review(5)];
-    const first = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }) }));
+    const first = planSync(input({ graph: graph({ learner: { oneFileId: 900 }, reviews }) }));
     const at = first.reviewUploads[0]!.scheduledFor;
     const left = oneFileReview(77, { scheduledFor: at });
     const plan = planSync(input({
-      graph: graph({ learner: { onefile_id: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: at, full: null }], reviews: [left],
+      graph: graph({ learner: { oneFileId: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: at, full: null }], reviews: [left],
     }));
     expect(plan.adoptions).toEqual([{ reviewId: 5, oneFileReviewId: 77 }]);
     expect(plan.reviewUploads).toEqual([]);
@@ -273,13 +274,13 @@ describe('issue 15: uploads, adoption and stand-ins', () => {
   });
 
   it('D5: a review uploaded under a stand-in assessor never makes the stand-in its PICS officer', () => {
-    const reviews = [review(6, { onefile_system_id: 88, officer_id: 3 })];
+    const reviews = [review(6, { oneFileId: 88, officerId: 3 })];
     const officers = new Map([[122762, 1]]);
     const held = oneFileReview(88, { assessorId: 122762, startedOn: '2026-11-30T10:00:00.000Z' });
-    const standIn = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }), reviews: [held], officerByOneFileId: officers, standInAssessors: new Map([[88, 122762]]) }));
-    expect(standIn.picsChanges.map((c) => c.field)).toEqual(['attended', 'actual_date']);
-    const real = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }), reviews: [held], officerByOneFileId: officers }));
-    expect(real.picsChanges.map((c) => c.field)).toEqual(['attended', 'actual_date', 'officer_id']);
+    const standIn = planSync(input({ graph: graph({ learner: { oneFileId: 900 }, reviews }), reviews: [held], officerByOneFileId: officers, standInAssessors: new Map([[88, 122762]]) }));
+    expect(standIn.picsChanges.map((c) => c.field)).toEqual(['attended', 'actualDate']);
+    const real = planSync(input({ graph: graph({ learner: { oneFileId: 900 }, reviews }), reviews: [held], officerByOneFileId: officers }));
+    expect(real.picsChanges.map((c) => c.field)).toEqual(['attended', 'actualDate', 'officerId']);
   });
 });
 
@@ -297,7 +298,7 @@ describe('isEmptyPlan: an unchanged learner only', () => {
 
   it.each([
     ['D1–D4/D6 a PICS change', { picsChanges: [change] }],
-    ['D6 a new PICS review', { newPicsReviews: [{ oneFileReviewId: 4, planned_date: null, planned_time: null, attended: 'U' as const, actual_date: null, officer_id: null, trainee_signed_date: null }] }],
+    ['D6 a new PICS review', { newPicsReviews: [{ oneFileReviewId: 4, plannedDate: null, plannedTime: null, attended: 'U' as const, actualDate: null, officerId: null, traineeSignedDate: null }] }],
     ['D5 an adoption', { adoptions: [{ reviewId: 3, oneFileReviewId: 4 }] }],
     ['D2–D4 an aim push', { aimPushes: [{ aimId: 7, learnerQualificationId: 1, patch: { RegistrationNumber: 'R1' } }] }],
     ['D5 a review upload', { reviewUploads: [{ reviewId: 3, assessorOfficerId: 1, scheduledFor: '2026-12-10T10:00:00.000Z', endTime: '2026-12-10T11:00:00.000Z', visitTypeId: 2 }] }],
@@ -311,21 +312,21 @@ describe('isEmptyPlan: an unchanged learner only', () => {
 
 describe('D1–D4 edge cases', () => {
   it('D1: a count PICS already holds is no change', () => {
-    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7, total_elements: 120, elements_done: 50 }), aim(7, { totalCriteria: 120, completedCriteria: 50 })));
+    const plan = planSync(withQualification(learnerQualification(1, 10, { learningAimId: 7, totalElements: 120, elementsDone: 50 }), aim(7, { totalCriteria: 120, completedCriteria: 50 })));
     expect(plan.picsChanges).toEqual([]);
   });
 
   it('D2: blank means blank after trimming, on both sides, and values are compared trimmed', () => {
-    const lq = learnerQualification(1, 10, { onefile_learning_aim_id: 7, registration_number: '  ', registration_date: '2026-03-01 ' });
+    const lq = learnerQualification(1, 10, { learningAimId: 7, registrationNumber: '  ', registrationDate: '2026-03-01 ' });
     const plan = planSync(withQualification(lq, aim(7, { registrationNumber: 'R9', registrationDate: '2026-03-01', certificateAppliedDate: ' ' })));
     expect(plan.picsChanges).toEqual([
-      { table: 'learner_qualification', rowId: 1, field: 'registration_number', oldValue: null, newValue: 'R9', direction: 'to_pics', rule: 'D2' },
+      { table: 'learner_qualification', rowId: 1, field: 'registrationNumber', oldValue: null, newValue: 'R9', direction: 'to_pics', rule: 'D2' },
     ]);
     expect(plan.aimPushes).toEqual([]);
   });
 
   it('D2: a field the OneFile aim lacks (undefined) counts as blank and is filled from PICS', () => {
-    const lq = learnerQualification(1, 10, { onefile_learning_aim_id: 7, registration_number: 'R1' });
+    const lq = learnerQualification(1, 10, { learningAimId: 7, registrationNumber: 'R1' });
     const plan = planSync(withQualification(lq, aim(7, { registrationNumber: undefined as unknown as null })));
     expect(plan.oneFileChanges).toEqual([
       { table: 'learner_qualification', rowId: 1, field: 'RegistrationNumber', oldValue: null, newValue: 'R1', direction: 'to_eportfolio', rule: 'D2' },
@@ -334,7 +335,7 @@ describe('D1–D4 edge cases', () => {
   });
 
   it('D9: a qualification whose learning aim was not read this run is left alone (no crash, no change)', () => {
-    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 8, registration_number: 'R1' }), aim(7)));
+    const plan = planSync(withQualification(learnerQualification(1, 10, { learningAimId: 8, registrationNumber: 'R1' }), aim(7)));
     expect(isEmptyPlan(plan)).toBe(true);
   });
 });
@@ -342,7 +343,7 @@ describe('D1–D4 edge cases', () => {
 describe('D6 guards', () => {
   it('D6: never clears a signed date: an unsigned OneFile review leaves Trainee Signed alone', () => {
     const plan = planSync(input({
-      graph: graph({ learner: { onefile_id: 900 }, reviews: [review(3, { onefile_system_id: 44, attended: 'Y', actual_date: '2026-11-20', trainee_signed_date: '2026-11-21' })] }),
+      graph: graph({ learner: { oneFileId: 900 }, reviews: [review(3, { oneFileId: 44, attended: 'Y', actualDate: '2026-11-20', traineeSignedDate: '2026-11-21' })] }),
       reviews: [oneFileReview(44, { startedOn: '2026-11-20T10:05:00.000Z', learnerSignedOn: null })],
     }));
     expect(plan.picsChanges).toEqual([]);
@@ -350,12 +351,12 @@ describe('D6 guards', () => {
 
   it('D6: a changed review is audited as a to_pics change of the review row', () => {
     const plan = planSync(input({
-      graph: graph({ learner: { onefile_id: 900 }, reviews: [review(3, { onefile_system_id: 44 })] }),
+      graph: graph({ learner: { oneFileId: 900 }, reviews: [review(3, { oneFileId: 44 })] }),
       reviews: [oneFileReview(44, { startedOn: '2026-11-20T10:05:00.000Z' })],
     }));
     expect(plan.picsChanges).toEqual([
       { table: 'review', rowId: 3, field: 'attended', oldValue: 'U', newValue: 'Y', direction: 'to_pics', rule: 'D6' },
-      { table: 'review', rowId: 3, field: 'actual_date', oldValue: null, newValue: '2026-11-20', direction: 'to_pics', rule: 'D6' },
+      { table: 'review', rowId: 3, field: 'actualDate', oldValue: null, newValue: '2026-11-20', direction: 'to_pics', rule: 'D6' },
     ]);
     expect(plan.reviewsSeen).toEqual([{ review: oneFileReview(44, { startedOn: '2026-11-20T10:05:00.000Z' }), complete: false }]);
   });
@@ -363,55 +364,55 @@ describe('D6 guards', () => {
   it('D6: a new OneFile review without a scheduled time becomes a PICS review without a planned date', () => {
     const plan = planSync(input({ reviews: [oneFileReview(45, { scheduledFor: null, learnerSignedOn: '2026-07-02T09:00:00.000Z', startedOn: '2026-07-01T09:10:00.000Z' })] }));
     expect(plan.newPicsReviews).toEqual([{
-      oneFileReviewId: 45, planned_date: null, planned_time: null, attended: 'Y', actual_date: '2026-07-01', officer_id: null, trainee_signed_date: '2026-07-02',
+      oneFileReviewId: 45, plannedDate: null, plannedTime: null, attended: 'Y', actualDate: '2026-07-01', officerId: null, traineeSignedDate: '2026-07-02',
     }]);
     expect(plan.reviewsSeen.map((s) => s.complete)).toEqual([true]);
   });
 });
 
 describe('D5/D11 uploads and adoptions', () => {
-  const at = (r: ReturnType<typeof review>) => planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews: [r] }) })).reviewUploads[0]!.scheduledFor;
+  const at = (r: ReturnType<typeof review>) => planSync(input({ graph: graph({ learner: { oneFileId: 900 }, reviews: [r] }) })).reviewUploads[0]!.scheduledFor;
 
   it('D5: no upload without a main officer to stand in as assessor', () => {
-    const plan = planSync(input({ graph: graph({ learner: { onefile_id: 900, main_officer_id: null }, reviews: [review(3, { officer_id: 2 })] }) }));
+    const plan = planSync(input({ graph: graph({ learner: { oneFileId: 900, mainOfficerId: null }, reviews: [review(3, { officerId: 2 })] }) }));
     expect(plan.reviewUploads).toEqual([]);
   });
 
   it('D5: adopting one review leaves the other uploads in place, and the adoption is audited', () => {
-    const reviews = [review(5), review(6, { planned_date: '2026-12-11' })];
+    const reviews = [review(5), review(6, { plannedDate: '2026-12-11' })];
     const fiveAt = at(review(5));
-    const plan = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: fiveAt, full: null }] }));
+    const plan = planSync(input({ graph: graph({ learner: { oneFileId: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: fiveAt, full: null }] }));
     expect(plan.adoptions).toEqual([{ reviewId: 5, oneFileReviewId: 77 }]);
     expect(plan.reviewUploads.map((u) => u.reviewId)).toEqual([6]);
-    expect(plan.oneFileChanges).toEqual([{ table: 'review', rowId: 5, field: 'onefile_system_id', oldValue: null, newValue: 77, direction: 'to_eportfolio', rule: 'D5' }]);
+    expect(plan.oneFileChanges).toEqual([{ table: 'review', rowId: 5, field: 'oneFileId', oldValue: null, newValue: 77, direction: 'to_eportfolio', rule: 'D5' }]);
   });
 
   it('D11: an adoption on the first sync is audited under D11', () => {
-    const plan = planSync(input({ firstSync: true, graph: graph({ learner: { onefile_id: 900 }, reviews: [review(5)] }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: at(review(5)), full: null }] }));
+    const plan = planSync(input({ firstSync: true, graph: graph({ learner: { oneFileId: 900 }, reviews: [review(5)] }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: at(review(5)), full: null }] }));
     expect(plan.oneFileChanges.map((c) => [c.rowId, c.newValue, c.rule])).toEqual([[5, 77, 'D11']]);
   });
 
   it('E7/D5: never re-uploads nor re-adopts a review already in OneFile: a OneFile review another PICS review claims is not taken', () => {
     const fiveAt = at(review(5));
-    const reviews = [review(5), review(8, { onefile_system_id: 77, attended: 'Y', actual_date: '2026-11-01' })];
-    const plan = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: fiveAt, full: null }] }));
+    const reviews = [review(5), review(8, { oneFileId: 77, attended: 'Y', actualDate: '2026-11-01' })];
+    const plan = planSync(input({ graph: graph({ learner: { oneFileId: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: fiveAt, full: null }] }));
     expect(plan.adoptions).toEqual([]);
     expect(plan.reviewUploads.map((u) => u.reviewId)).toEqual([5]);
   });
 
   it('E7/D5: the adopted review is reconciled as the PICS row it was uploaded from (D6), not as another row', () => {
-    const sixAt = at(review(6, { planned_date: '2026-12-11' }));
-    const reviews = [review(5), review(6, { planned_date: '2026-12-11' })];
+    const sixAt = at(review(6, { plannedDate: '2026-12-11' }));
+    const reviews = [review(5), review(6, { plannedDate: '2026-12-11' })];
     const held = oneFileReview(77, { scheduledFor: sixAt, startedOn: '2026-12-11T10:00:00.000Z' });
-    const plan = planSync(input({ graph: graph({ learner: { onefile_id: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: sixAt, full: null }], reviews: [held] }));
+    const plan = planSync(input({ graph: graph({ learner: { oneFileId: 900 }, reviews }), reviewRows: [{ id: 77, learnerId: 900, scheduledFor: sixAt, full: null }], reviews: [held] }));
     expect(plan.adoptions).toEqual([{ reviewId: 6, oneFileReviewId: 77 }]);
     expect(plan.newPicsReviews).toEqual([]);
-    expect(plan.picsChanges.map((c) => [c.rowId, c.field, c.newValue])).toEqual([[6, 'attended', 'Y'], [6, 'actual_date', '2026-12-11']]);
+    expect(plan.picsChanges.map((c) => [c.rowId, c.field, c.newValue])).toEqual([[6, 'attended', 'Y'], [6, 'actualDate', '2026-12-11']]);
   });
 });
 
 describe('D7 demographics: every field, both ways', () => {
-  const learner = graph({ learner: { onefile_id: 900 } }).learner;
+  const learner = graph({ learner: { oneFileId: 900 } }).learner;
   // Every field differs from the PICS learner (graph builder), each by a value PICS can store.
   const different = oneFileUser({
     firstName: 'Adah', lastName: 'King', email: 'ada@king.example', telephone: '0161 000 1111', mobile: '07700 111111', dob: '2001-04-03',
@@ -438,10 +439,10 @@ describe('D7 demographics: every field, both ways', () => {
     const { push, changes } = reconcileLearnerDemographics(learner, different, 'pull');
     expect(push).toEqual({});
     expect(changes).toEqual([
-      toPics('first_name', 'Ada', 'Adah'), toPics('surname', 'Lovelace', 'King'), toPics('email', 'ada@learners.example', 'ada@king.example'),
-      toPics('telephone', '0161 496 0000', '0161 000 1111'), toPics('mobile', '07700 900000', '07700 111111'), toPics('birth_date', '2001-04-02', '2001-04-03'),
-      toPics('uln', '1234567890', '2345678901'), toPics('ni_number', 'AB123456C', 'CD654321A'), toPics('ethnicity', '31', 32), toPics('sex', 'F', 'M'),
-      toPics('lldd_health_problem', '2', 1), toPics('disability', '98', 4),
+      toPics('firstName', 'Ada', 'Adah'), toPics('surname', 'Lovelace', 'King'), toPics('email', 'ada@learners.example', 'ada@king.example'),
+      toPics('telephone', '0161 496 0000', '0161 000 1111'), toPics('mobile', '07700 900000', '07700 111111'), toPics('birthDate', '2001-04-02', '2001-04-03'),
+      toPics('uln', '1234567890', '2345678901'), toPics('niNumber', 'AB123456C', 'CD654321A'), toPics('ethnicity', '31', 32), toPics('sex', 'F', 'M'),
+      toPics('llddHealthProblem', '2', 1), toPics('disability', '98', 4),
     ]);
   });
 
@@ -473,12 +474,12 @@ describe('D7 demographics: every field, both ways', () => {
   });
 
   it('pull takes a 9-character NI number (the longest PICS keeps)', () => {
-    expect(reconcileLearnerDemographics(learner, oneFileUser({ nino: 'CD654321A' }), 'pull').changes).toEqual([toPics('ni_number', 'AB123456C', 'CD654321A')]);
+    expect(reconcileLearnerDemographics(learner, oneFileUser({ nino: 'CD654321A' }), 'pull').changes).toEqual([toPics('niNumber', 'AB123456C', 'CD654321A')]);
   });
 
   it('planSync in pull mode puts learner changes on the PICS side and pushes nothing', () => {
     const plan = planSync(input({ settings: settings({ learnerDemographicsMode: 'pull' }), oneFileLearner: oneFileUser({ firstName: 'Adah', l15: '4' }) }));
-    expect(plan.picsChanges).toEqual([toPics('first_name', 'Ada', 'Adah'), toPics('disability', '98', 4)]);
+    expect(plan.picsChanges).toEqual([toPics('firstName', 'Ada', 'Adah'), toPics('disability', '98', 4)]);
     expect(plan.oneFileChanges).toEqual([]);
     expect(plan.learnerPush).toBeNull();
     expect(isEmptyPlan(plan)).toBe(false);
@@ -544,7 +545,7 @@ describe('D7 officer demographics: every field, both ways', () => {
 describe('D7 organisation demographics: every field, both ways', () => {
   const org = {
     id: 7, ident: 'E0007', name: 'Acme Ltd', email: 'hr@acme.example', telephone: '0161 000', website: 'https://acme.example', address1: '1 Road',
-    address2: 'Town', address3: null, address4: null, address5: null, postcode: 'M1 1AA', edrs_number: null, additional_id: '18928',
+    address2: 'Town', address3: null, address4: null, address5: null, postcode: 'M1 1AA', edrsNumber: null, ePortfolioId: '18928',
   };
   const placement = { id: 18928, name: 'ACME Limited', misId: null, address: 'Old\r\nPlace', email: 'jobs@acme.example', telephone: '0161 999', web: 'https://acme.test' };
   const row = (field: string, oldValue: string | null, newValue: string, direction: string) => ({ table: 'organisation', rowId: 7, field, oldValue, newValue, direction, rule: 'D7' });
@@ -628,14 +629,14 @@ describe('E7/D5 finding an earlier attempt\'s upload', () => {
 
 describe('D2 and D7 compare trimmed values on both sides', () => {
   it('D2: OneFile’s value with spaces around it is the value PICS holds', () => {
-    const plan = planSync(withQualification(learnerQualification(1, 10, { onefile_learning_aim_id: 7, registration_number: 'R1' }), aim(7, { registrationNumber: ' R1 ' })));
+    const plan = planSync(withQualification(learnerQualification(1, 10, { learningAimId: 7, registrationNumber: 'R1' }), aim(7, { registrationNumber: ' R1 ' })));
     expect(isEmptyPlan(plan)).toBe(true);
   });
 
   it('D7: an organisation push never pulls a value PICS lacks into PICS', () => {
     const org = {
       id: 7, ident: 'E0007', name: 'Acme Ltd', email: null, telephone: null, website: null, address1: null,
-      address2: null, address3: null, address4: null, address5: null, postcode: null, edrs_number: null, additional_id: '18928',
+      address2: null, address3: null, address4: null, address5: null, postcode: null, edrsNumber: null, ePortfolioId: '18928',
     };
     expect(reconcileOrganisationDemographics(org, { id: 18928, name: 'Acme Ltd', misId: null, email: 'hr@acme.example', web: 'https://acme.example' }, 'push')).toEqual({ changes: [], push: {} });
   });

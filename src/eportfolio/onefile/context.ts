@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/types.js';
+import type { DB } from '../../db/handle.js';
 import type { Logger } from '../../logging/logger.js';
 import type { OneFileClient } from '../../onefile/client.js';
 import type { OneFileSettings } from '../../domain/settings.js';

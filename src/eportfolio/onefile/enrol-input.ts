@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/types.js';
-import { loadLearnerGraph, type LearnerGraph } from '../../pics/index.js';
+import type { DB } from '../../db/handle.js';
+import type { LearnerGraph } from '../../domain/learner.js';
+import { loadLearnerGraph } from '../../pics/index.js';
 import type { OneFileSettings } from '../../domain/settings.js';
 import { ukToday } from '../../domain/dates.js';
 import { planEnrol, type CentreKnowledge, type EnrolChoices, type EnrolDecision } from '../../rules/enrol-plan.js';
@@ -51,15 +52,15 @@ export async function decideEnrol(
   // A crash after the learner was created and written back leaves its OneFile id in PICS: that is our own
   // enrol to finish, not a learner someone linked by hand. Once that enrol has completed, the learner is
   // enrolled: a click is refused (E7), not planned as a resumption (see resumeCompleted).
-  const oneFileId = graph.learner.onefile_id === null ? null : String(graph.learner.onefile_id);
+  const oneFileId = graph.learner.oneFileId === null ? null : String(graph.learner.oneFileId);
   const resuming = oneFileId !== null && steps.get('learner') === oneFileId && (resumeCompleted || completedAs !== oneFileId);
   // Once the learner exists in OneFile, its centre is where it is: an enrol carrying on finishes there.
   const organisationId = steps.has('learner') && recordedCentre !== null ? recordedCentre : choices.organisationId ?? settings.organisationId;
-  const qualificationIds = graph.qualifications.map((q) => q.qualification_id).filter((id): id is number => id !== null);
+  const qualificationIds = graph.qualifications.map((q) => q.qualificationId).filter((id): id is number => id !== null);
   const links = organisationId ? await readLinks(db, organisationId, qualificationIds) : new Map();
   // Likewise each learning aim it created: the plan keeps it, so its fields and lead assessor still get sent.
   const ownAims = resuming
-    ? graph.qualifications.filter((lq) => lq.onefile_learning_aim_id !== null && steps.get(`aim:${lq.id}`) === String(lq.onefile_learning_aim_id)).map((lq) => lq.id)
+    ? graph.qualifications.filter((lq) => lq.learningAimId !== null && steps.get(`aim:${lq.id}`) === String(lq.learningAimId)).map((lq) => lq.id)
     : [];
   const centre = settings.multiCentre && organisationId ? await centreKnowledge(db, graph, organisationId) : undefined;
   const decision = planEnrol({

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/types.js';
+import type { DB } from '../../db/handle.js';
 import type { OneFileClient } from '../../onefile/client.js';
 import type { OneFileClientFactory } from '../../onefile/factory.js';
 import { ONEFILE_ROLE } from '../../onefile/types.js';

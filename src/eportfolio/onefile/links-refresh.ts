@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { withEntityLock } from '../../db/entity-lock.js';
-import type { DB } from '../../db/types.js';
+import type { DB } from '../../db/handle.js';
 import type { Logger } from '../../logging/logger.js';
 import type { OneFileClient } from '../../onefile/client.js';
 import type { OneFileStandard } from '../../onefile/types.js';
@@ -42,7 +42,7 @@ async function refreshLinks(ctx: LinksCtx, organisationId: number, jobId: string
     const standards: OneFileStandard[] = [];
     for await (const page of client.searchStandards(organisationId)) standards.push(...page);
     const qualifications = await listQualifications(db);
-    const matches = matchQualifications(qualifications.map((q) => ({ id: q.id, vqReference: q.vq_reference })), standards);
+    const matches = matchQualifications(qualifications.map((q) => ({ id: q.id, vqReference: q.vqReference })), standards);
     const seen = standards.map((s) => ({ id: s.id, title: s.title, ...standardCode(s) }));
     const { linksAdded, linksGone } = await saveLinkRefresh(db, refreshId, organisationId, seen, matches);
     const linked = matches.filter((m) => m.standardIds.length > 0).length;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/types.js';
+import type { DB } from '../../db/handle.js';
 import { customerKeyFromToken } from '../../limiter/customer-key.js';
 import type { OneFileSettings } from '../../domain/settings.js';
 import { latestProbeReport } from '../../store/probe-reports.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/types.js';
+import type { DB } from '../../db/handle.js';
 import type { Logger } from '../../logging/logger.js';
 import type { InspectGetTemplate, InspectSearchResource, WireResponse } from '../../onefile/client.js';
 import type { OneFileClientFactory } from '../../onefile/factory.js';

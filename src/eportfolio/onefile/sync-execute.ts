@@ -1,14 +1,16 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/types.js';
+import type { DB } from '../../db/handle.js';
+import type { Officer } from '../../domain/learner.js';
 import {
-  insertReview, lockLearnerRow, readLearnerReviewLinks, setReviewOneFileId, updateLearner, updateLearnerQualification, updateOfficer,
-  updateOrganisation, updateReview, type OfficerRow,
+  auditFieldName, insertReview, lockLearnerRow, readLearnerReviewLinks, setReviewOneFileId, updateLearner, updateLearnerQualification,
+  updateOfficer, updateOrganisation, updateReview,
 } from '../../pics/index.js';
 import type { OfficerUpload } from '../../rules/enrol-plan.js';
 import { choosePlacement } from '../../rules/placement.js';
 import type { ReviewUpload } from '../../rules/review-selection.js';
-import { planDefaultLinks, type FieldChange, type SyncPlan } from '../../rules/sync-plan.js';
-import { recordAudit } from '../../store/audit.js';
+import type { FieldChange } from '../../rules/field-change.js';
+import { planDefaultLinks, type SyncPlan } from '../../rules/sync-plan.js';
+import { recordAudit, type AuditContext } from '../../store/audit.js';
 import { cacheReviews, markEntityDone, recordLearnerPushed } from '../../store/sync-state.js';
 import { recordCentreIdentity, recordLearnerCentre } from '../../store/centres.js';
 import { EnrolInvalidError } from '../errors.js';
@@ -45,7 +47,7 @@ async function applyPicsChanges(db: Kysely<DB>, changes: FieldChange[]): Promise
 
 async function writePics(ctx: SyncLearnerContext, state: SyncState, plan: SyncPlan): Promise<void> {
   const learnerId = state.graph.learner.id;
-  const adopted = plan.oneFileChanges.filter((c) => c.table === 'review' && c.field === 'onefile_system_id');
+  const adopted = plan.oneFileChanges.filter((c) => c.table === 'review' && c.field === 'oneFileId');
   // Only what the next sync acts on is remembered: a review now complete (never read again). An open one is
   // read every day anyway, so rewriting its line would cost a write and a transaction for nothing.
   const nowComplete = plan.reviewsSeen.filter((s) => s.complete && !state.known.get(s.review.id)?.complete);
@@ -58,21 +60,25 @@ async function writePics(ctx: SyncLearnerContext, state: SyncState, plan: SyncPl
     for (const r of plan.newPicsReviews) {
       if (held.has(r.oneFileReviewId)) continue; // PICS has it already: never a second row for one OneFile review
       await insertReview(trx, {
-        learner_id: learnerId, review_type: 'N', planned_date: r.planned_date, planned_time: r.planned_time, attended: r.attended,
-        actual_date: r.actual_date, officer_id: r.officer_id, trainee_signed_date: r.trainee_signed_date, onefile_system_id: r.oneFileReviewId,
+        learnerId, type: 'N', plannedDate: r.plannedDate, plannedTime: r.plannedTime, attended: r.attended,
+        actualDate: r.actualDate, officerId: r.officerId, traineeSignedDate: r.traineeSignedDate, oneFileId: r.oneFileReviewId,
       });
     }
     for (const a of plan.adoptions) await setReviewOneFileId(trx, a.reviewId, a.oneFileReviewId);
     await cacheReviews(trx, learnerId, nowComplete);
-    await recordAudit(trx, audit(ctx, learnerId), [...plan.picsChanges, ...adopted]);
+    await writeAudit(trx, audit(ctx, learnerId), [...plan.picsChanges, ...adopted]);
   });
 }
 
 const audit = (ctx: SyncLearnerContext, learnerId: number) => ({ runId: ctx.runId, jobId: ctx.jobId, learnerId });
 
-function officerUpload(officer: OfficerRow, reason: OfficerUpload['reasons'][number]): OfficerUpload {
+/** Audit lines name a PICS field by its PICS column, as PICS users know it. */
+const writeAudit = (db: Kysely<DB>, context: AuditContext, changes: FieldChange[]) =>
+  recordAudit(db, context, changes.map((c) => ({ ...c, field: auditFieldName(c.table, c.field) })));
+
+function officerUpload(officer: Officer, reason: OfficerUpload['reasons'][number]): OfficerUpload {
   return {
-    officerId: officer.id, ident: officer.ident, oneFileId: oneFileIdOf(officer.other_system_id), firstName: officer.forenames.trim(),
+    officerId: officer.id, ident: officer.ident, oneFileId: oneFileIdOf(officer.ePortfolioId), firstName: officer.forenames.trim(),
     lastName: officer.surname.trim(), email: officer.email?.trim() ?? '', reasons: [reason],
   };
 }
@@ -92,13 +98,13 @@ async function assessorFor(ctx: SyncLearnerContext, state: SyncState, org: numbe
   else if (!officer.email?.trim()) reason = `officer ${officer.ident ?? `#${officer.id}`} is not linked to OneFile and has no email, which OneFile needs to create the assessor`;
   else {
     try {
-      return { assessorId: await resolveOfficer(ctx, org, officerUpload(officer, upload.assessorOfficerId === state.graph.learner.main_officer_id ? 'main' : 'review-officer')) };
+      return { assessorId: await resolveOfficer(ctx, org, officerUpload(officer, upload.assessorOfficerId === state.graph.learner.mainOfficerId ? 'main' : 'review-officer')) };
     } catch (error) {
       if (!(error instanceof EnrolInvalidError)) throw error;
       reason = error.problems.map((p) => p.message).join('; ');
     }
   }
-  const isMain = upload.assessorOfficerId === state.graph.learner.main_officer_id;
+  const isMain = upload.assessorOfficerId === state.graph.learner.mainOfficerId;
   const main = isMain ? null : await mainAssessor();
   if (main === null) return { skip: `${reason}, and no main officer's OneFile account can stand in` };
   return { assessorId: main, standInReason: reason };
@@ -118,7 +124,7 @@ async function uploadReviews(ctx: SyncLearnerContext, state: SyncState, plan: Sy
     const target = { learnerId, learnerOneFileId: state.learnerOneFileId, organisationId: org, assessorId: who.assessorId, ...(who.standInReason ? { standInReason: who.standInReason } : {}) };
     const { oneFileReviewId, how } = await uploadReviewOnce(ctx, target, upload, searched);
     if (how === 'already-in-pics') continue; // another job uploaded it, and audited it
-    pushed.push({ table: 'review', rowId: upload.reviewId, field: 'onefile_system_id', oldValue: null, newValue: oneFileReviewId, direction: 'to_eportfolio', rule });
+    pushed.push({ table: 'review', rowId: upload.reviewId, field: 'oneFileId', oldValue: null, newValue: oneFileReviewId, direction: 'to_eportfolio', rule });
     if (who.standInReason) {
       ctx.logger.warn({ reviewId: upload.reviewId, oneFileReviewId, reason: who.standInReason }, 'review uploaded under the main officer as a stand-in');
       pushed.push({ table: 'review', rowId: upload.reviewId, field: 'stand_in_assessor', oldValue: upload.assessorOfficerId, newValue: `${who.assessorId}: ${who.standInReason}`, direction: 'to_eportfolio', rule });
@@ -184,7 +190,7 @@ export async function executeSyncPlan(ctx: SyncLearnerContext, state: SyncState,
   }
 
   // The main officer's OneFile account, found or created once however many uses it has here (D8, stand-ins).
-  const mainOfficer = graph.learner.main_officer_id === null ? undefined : graph.officers.get(graph.learner.main_officer_id);
+  const mainOfficer = graph.learner.mainOfficerId === null ? undefined : graph.officers.get(graph.learner.mainOfficerId);
   let mainAssessorId: Promise<number | null> | undefined;
   const mainAssessor = () => (mainAssessorId ??= (async () => {
     const linked = mainOfficer ? state.ids.officers.get(mainOfficer.id) ?? null : null;
@@ -214,7 +220,7 @@ export async function executeSyncPlan(ctx: SyncLearnerContext, state: SyncState,
   if (plan.reviewUploads.length && org) pushed.push(...(await uploadReviews(ctx, state, plan, org, mainAssessor)));
 
   const demographics = await writeDemographics(ctx, plan, org);
-  await recordAudit(ctx.db, audit(ctx, learnerId), [...pushed, ...demographics]);
+  await writeAudit(ctx.db, audit(ctx, learnerId), [...pushed, ...demographics]);
   const toPics = plan.picsChanges.length + plan.newPicsReviews.length + demographics.filter((c) => c.direction === 'to_pics').length;
   const toEPortfolio = plan.adoptions.length + pushed.filter((c) => c.field !== 'stand_in_assessor').length
     + demographics.filter((c) => c.direction === 'to_eportfolio').length;

@@ -1,6 +1,7 @@
 import type { OneFileLearningAim, OneFilePlacement, OneFileReview, OneFileReviewSummary, OneFileUser } from '../../onefile/types.js';
 import { OneFileNotFoundError } from '../../onefile/errors.js';
-import { loadLearnerGraph, type LearnerGraph, type OfficerRow, type OrganisationRow } from '../../pics/index.js';
+import type { LearnerGraph, Officer, Organisation } from '../../domain/learner.js';
+import { loadLearnerGraph } from '../../pics/index.js';
 import { findOfficerIdByIdent } from '../../pics/links.js';
 import { readLearnerCentre } from '../../store/centres.js';
 import { directoryMisValues } from '../../store/directory.js';
@@ -41,12 +42,12 @@ export interface SyncState {
   officerByOneFileId: Map<number, number>;
   lastPushed: { defaultAssessorId: number | null; placementId: number | null };
   /** D7: the linked officers and employer not yet reconciled in this run, with what OneFile holds. */
-  officers: { officer: OfficerRow; oneFileId: number; oneFile: OneFileUser }[];
-  organisation: { organisation: OrganisationRow; placementId: number; oneFile: OneFilePlacement } | null;
+  officers: { officer: Officer; oneFileId: number; oneFile: OneFileUser }[];
+  organisation: { organisation: Organisation; placementId: number; oneFile: OneFilePlacement } | null;
 }
 
 async function readAims(ctx: SyncLearnerContext, graph: LearnerGraph, learnerOneFileId: number): Promise<Map<number, OneFileLearningAim>> {
-  const wanted = new Set(graph.qualifications.map((q) => q.onefile_learning_aim_id).filter((id): id is number => id !== null));
+  const wanted = new Set(graph.qualifications.map((q) => q.learningAimId).filter((id): id is number => id !== null));
   const aims = new Map<number, OneFileLearningAim>();
   if (wanted.size === 0) return aims;
   const customer = ctx.client.customerKey;
@@ -100,11 +101,11 @@ async function readDemographics(ctx: SyncLearnerContext, graph: LearnerGraph, id
 /** The OneFile ids of the learner's officers and employer in its centre (identity.ts: where each is kept). */
 async function centreIds(ctx: SyncLearnerContext, graph: LearnerGraph, centre: number): Promise<SyncState['ids']> {
   const store = identityStore(ctx.settings);
-  const linked = new Map([...graph.officers.values()].map((o) => [o.id, oneFileIdOf(o.other_system_id)]));
+  const linked = new Map([...graph.officers.values()].map((o) => [o.id, oneFileIdOf(o.ePortfolioId)]));
   const officers = centre > 0 || !ctx.settings.multiCentre ? await store.readMany(ctx.db, 'officer', linked, centre) : new Map<number, number>();
   const org = choosePlacement(graph.placements)?.organisation;
   const employer = !org ? null
-    : ctx.settings.multiCentre ? (centre > 0 ? await store.read(ctx.db, 'employer', org.id, centre) : null) : oneFileIdOf(org.additional_id);
+    : ctx.settings.multiCentre ? (centre > 0 ? await store.read(ctx.db, 'employer', org.id, centre) : null) : oneFileIdOf(org.ePortfolioId);
   return { officers, employer };
 }
 
@@ -129,7 +130,7 @@ export async function loadSyncState(ctx: SyncLearnerContext, learnerId: number):
   const { db, client, settings } = ctx;
   const graph = await loadLearnerGraph(db, learnerId);
   if (!graph) return { skipped: `learner #${learnerId} no longer exists in PICS` };
-  const learnerOneFileId = graph.learner.onefile_id;
+  const learnerOneFileId = graph.learner.oneFileId;
   if (learnerOneFileId === null) return { skipped: `learner ${graph.learner.ident} is not in OneFile` };
 
   // The learner's centre: kept at enrol; else (a learner linked by hand, or enrolled before centres were kept)
@@ -149,7 +150,7 @@ export async function loadSyncState(ctx: SyncLearnerContext, learnerId: number):
   const known = await readReviewCache(db, learnerId);
   if (settings.downloadReviews || uploadsPending) reviewRows = await client.searchReviews(learnerOneFileId).all();
   if (settings.downloadReviews) {
-    const picsHolds = new Set(graph.reviews.map((r) => r.onefile_system_id).filter((id): id is number => id !== null));
+    const picsHolds = new Set(graph.reviews.map((r) => r.oneFileId).filter((id): id is number => id !== null));
     const reads = planReviewReads(reviewRows, known, picsHolds);
     reviews.push(...reads.fromRows);
     for (const id of reads.toGet) reviews.push(await client.getReview(id));

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { withEntityLock } from '../../db/entity-lock.js';
-import type { DB } from '../../db/types.js';
+import type { DB } from '../../db/handle.js';
 import type { Logger } from '../../logging/logger.js';
 import { readOrganisationAdditionalId, setLearnerSmartAssessorId, setOrganisationAdditionalId } from '../../pics/index.js';
 import { SmartAssessorRefusedError } from '../../smartassessor/errors.js';

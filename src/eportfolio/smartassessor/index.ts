@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/types.js';
+import type { DB } from '../../db/handle.js';
 import { loadLearnerGraph } from '../../pics/index.js';
 import type { SmartAssessorSettings } from '../../domain/settings.js';
 import { ukToday } from '../../domain/dates.js';
@@ -38,7 +38,7 @@ interface Decided {
 async function decide(db: Kysely<DB>, learnerId: number, settings: SmartAssessorSettings, now = new Date()): Promise<Decided> {
   const [graph, steps] = await Promise.all([loadLearnerGraph(db, learnerId), readEnrolSteps(db, learnerId)]);
   if (!graph) return { finished: null, decision: { kind: 'invalid', problems: [{ field: 'learner', message: `learner #${learnerId} does not exist in PICS` }] } };
-  const stored = graph.learner.smartassessor_id;
+  const stored = graph.learner.smartAssessorId;
   if (stored !== null && steps.get(STEP.learner) === stored) return { finished: stored, decision: { kind: 'refused', reason: 'already enrolled by this worker' } };
   return { finished: null, decision: planSmartAssessorEnrol({ graph, settings, today: ukToday(now) }) };
 }

@@ -1,4 +1,4 @@
-import type { LearnerGraph, LearnerRow, OrganisationRow } from '../../pics/types.js';
+import type { Learner, LearnerGraph, Organisation } from '../../domain/learner.js';
 import type { SmartAssessorSettings } from '../../domain/settings.js';
 import { birthDateProblem } from '../../rules/birth-date.js';
 import { isCalendarDate } from '../../domain/dates.js';
@@ -53,17 +53,17 @@ function defined<T extends object>(value: T): T {
 }
 
 /** The MIS id stamped on an employer we create: the organisation's ident, else a stable id of our own. */
-export function employerMisId(org: Pick<OrganisationRow, 'id' | 'ident'>): string {
+export function employerMisId(org: Pick<Organisation, 'id' | 'ident'>): string {
   return trimmed(org.ident) ?? `PICS-ORG-${org.id}`;
 }
 
 /** A4: name, phone, EDRS number, address (up to four lines), postcode and website. */
-export function employerRecord(org: OrganisationRow): NewEmployer {
+export function employerRecord(org: Organisation): NewEmployer {
   return defined({
     misId: employerMisId(org),
     name: org.name.trim(),
     telephone: trimmed(org.telephone),
-    edrsNumber: trimmed(org.edrs_number),
+    edrsNumber: trimmed(org.edrsNumber),
     addressLine1: trimmed(org.address1),
     addressLine2: trimmed(org.address2),
     town: trimmed(org.address3),
@@ -74,14 +74,14 @@ export function employerRecord(org: OrganisationRow): NewEmployer {
 }
 
 /** A3: ident, first name, surname, DOB, ULN, email, address lines, postcode, NI number, phone, mobile. */
-export function learnerRecord(l: LearnerRow, settings: Pick<SmartAssessorSettings, 'sendLearnerWelcomeEmail'>): Omit<NewLearner, 'employerSmartAssessorId'> {
+export function learnerRecord(l: Learner, settings: Pick<SmartAssessorSettings, 'sendLearnerWelcomeEmail'>): Omit<NewLearner, 'employerSmartAssessorId'> {
   return defined({
     misId: l.ident.trim(),
-    givenNames: l.first_name.trim(),
+    givenNames: l.firstName.trim(),
     familyName: l.surname.trim(),
-    dateOfBirth: l.birth_date !== null && isCalendarDate(l.birth_date) ? l.birth_date : undefined,
+    dateOfBirth: l.birthDate !== null && isCalendarDate(l.birthDate) ? l.birthDate : undefined,
     uln: trimmed(l.uln),
-    niNumber: trimmed(l.ni_number)?.toUpperCase(),
+    niNumber: trimmed(l.niNumber)?.toUpperCase(),
     email: trimmed(l.email),
     telephone: trimmed(l.telephone),
     mobile: trimmed(l.mobile),
@@ -96,7 +96,7 @@ export function learnerRecord(l: LearnerRow, settings: Pick<SmartAssessorSetting
 
 /** A4 "the learner's current placement": E5's choice among the placements not ended before today. */
 export function currentPlacement(graph: Pick<LearnerGraph, 'placements'>, today: string) {
-  return choosePlacement(graph.placements.filter((p) => p.end_date === null || p.end_date >= today));
+  return choosePlacement(graph.placements.filter((p) => p.endDate === null || p.endDate >= today));
 }
 
 function employerId(value: string | null): number | null | 'invalid' {
@@ -110,14 +110,14 @@ export function planSmartAssessorEnrol(input: { graph: LearnerGraph; settings: S
   const { graph, settings, today } = input;
   const l = graph.learner;
   const who = `learner ${l.ident}`;
-  if (l.smartassessor_id !== null) {
-    return { kind: 'refused', reason: `${who} already has Smart Assessor id ${l.smartassessor_id}: link by hand instead of enrolling again (E7)` };
+  if (l.smartAssessorId !== null) {
+    return { kind: 'refused', reason: `${who} already has Smart Assessor id ${l.smartAssessorId}: link by hand instead of enrolling again (E7)` };
   }
   const problems: EnrolProblem[] = [];
   const problem = (field: string, message: string) => problems.push({ field, message });
   const notes: string[] = [];
 
-  if (!trimmed(l.first_name)) problem('first_name', `${who} has no first name`);
+  if (!trimmed(l.firstName)) problem('first_name', `${who} has no first name`);
   if (!trimmed(l.surname)) problem('surname', `${who} has no surname`);
   // E8: each message names the rule the value broke, and never repeats a personal value (email, NI, DOB).
   const email = trimmed(l.email);
@@ -127,10 +127,10 @@ export function planSmartAssessorEnrol(input: { graph: LearnerGraph; settings: S
   if (email === undefined && settings.sendLearnerWelcomeEmail) problem('email', `${who} has no email, and Send Learner Welcome Email is on`);
   const uln = trimmed(l.uln);
   if (uln !== undefined && !/^\d{10}$/.test(uln)) problem('uln', `${who} has a ULN that is not 10 digits`);
-  const ni = trimmed(l.ni_number);
+  const ni = trimmed(l.niNumber);
   const niProblem = ni === undefined ? null : niNumberProblem(ni);
   if (niProblem) problem('ni_number', `${who} has an NI number that is not valid: ${niProblem}`);
-  const birthProblem = l.birth_date === null ? null : birthDateProblem(l.birth_date, today);
+  const birthProblem = l.birthDate === null ? null : birthDateProblem(l.birthDate, today);
   if (birthProblem) problem('birth_date', `${who} has a birth date ${birthProblem}`);
 
   // A4: the employer.
@@ -142,28 +142,28 @@ export function planSmartAssessorEnrol(input: { graph: LearnerGraph; settings: S
   else {
     const org = placement.organisation;
     const label = `organisation ${org.ident ?? `#${org.id}`}`;
-    const id = employerId(org.additional_id);
+    const id = employerId(org.ePortfolioId);
     if (!trimmed(org.name)) problem('placement', `${label} has no name`);
-    if (id === 'invalid') problem('organisation.additional_id', `${label} has Additional ID "${org.additional_id}", which is not a Smart Assessor employer id (a positive whole number)`);
+    if (id === 'invalid') problem('organisation.additional_id', `${label} has Additional ID "${org.ePortfolioId}", which is not a Smart Assessor employer id (a positive whole number)`);
     employer = { organisationId: org.id, placementId: placement.id, smartAssessorId: id === 'invalid' ? null : id, record: employerRecord(org) };
   }
 
   // A2: the main officer only when it has a Smart Assessor id; otherwise nothing about any officer.
   let mainOfficer: SaEnrolPlan['mainOfficer'] = null;
-  if (l.main_officer_id === null) notes.push(`${who} has no main officer: no officer information is sent`);
+  if (l.mainOfficerId === null) notes.push(`${who} has no main officer: no officer information is sent`);
   else {
-    const officer = graph.officers.get(l.main_officer_id);
-    if (!officer) problem('main_officer_id', `${who}'s main officer #${l.main_officer_id} does not exist`);
-    else if (trimmed(officer.other_system_id) === undefined) {
+    const officer = graph.officers.get(l.mainOfficerId);
+    if (!officer) problem('main_officer_id', `${who}'s main officer #${l.mainOfficerId} does not exist`);
+    else if (trimmed(officer.ePortfolioId) === undefined) {
       notes.push(`main officer ${officer.ident ?? `#${officer.id}`} has no Smart Assessor ID (Other System ID): no officer information is sent; use Look Up Smart Assessor ID to link it`);
-    } else mainOfficer = { officerId: officer.id, smartAssessorId: trimmed(officer.other_system_id)! };
+    } else mainOfficer = { officerId: officer.id, smartAssessorId: trimmed(officer.ePortfolioId)! };
   }
 
   if (settings.setStudentIdToLrn) notes.push('Set Student ID to LRN is on, but this PICS database holds no LRN: no Student ID is sent');
 
   const notLinked: NotLinkedQualification[] = graph.qualifications.map((lq) => ({
     learnerQualificationId: lq.id,
-    title: lq.qualification?.title ?? `qualification #${lq.qualification_id}`,
+    title: lq.qualification?.title ?? `qualification #${lq.qualificationId}`,
     reason: 'not sent: the Smart Assessor enrol sends the learner, employer and main officer only',
   }));
 
