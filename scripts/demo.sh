@@ -2,7 +2,8 @@
 # Sets up and runs the worker end to end on local defaults: Node, PostgreSQL and Redis on loopback, the
 # worker's schema and the dev-only PICS schema with demo data, the OneFile simulator, then the daemon.
 # It enrols a demo learner and runs a daily sync so there is something to look at, then keeps running
-# until Ctrl-C. DEMO_EXIT=1 stops after the demo steps instead.
+# until Ctrl-C. DEMO_EXIT=1 stops after the demo steps instead. DEMO_CENTRES=2 runs the multi-centre provider:
+# a second OneFile centre, a learner enrolled into each, the sync, then a check that no record is in the wrong centre.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -26,7 +27,8 @@ cli() { node dist/src/cli.js "$@"; }
 
 log "database: migrate (worker schema + dev-only PICS schema) and seed the demo provider"
 cli migrate --create-database --with-pics-dev
-cli seed-demo
+CENTRES="${DEMO_CENTRES:-1}"
+if [ "$CENTRES" = "2" ]; then SIM_SEED=demo-multi-centre; cli seed-demo --multi-centre; else SIM_SEED=demo; cli seed-demo; fi
 
 pids=()
 cleanup() {
@@ -36,7 +38,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 log "starting the OneFile simulator on 127.0.0.1:${SIM_PORT}"
-node dist/src/simulator/main.js --port "$SIM_PORT" --seed demo --environment practice > /tmp/pics-worker-simulator.log 2>&1 &
+node dist/src/simulator/main.js --port "$SIM_PORT" --seed "$SIM_SEED" --environment practice > /tmp/pics-worker-simulator.log 2>&1 &
 pids+=($!)
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:${SIM_PORT}/_admin/stats" >/dev/null 2>&1 && break; sleep 0.2; done
 
@@ -70,10 +72,23 @@ cli enqueue enrol L0007 || true
 wait_idle
 cli enrol-status L0007 || true
 
+if [ "$CENTRES" = "2" ]; then
+  log "multi-centre: look-ups of both centres, then learner L0003 enrolled into the second centre (5741)"
+  cli directory refresh
+  wait_idle
+  cli enqueue enrol L0003 --organisation 5741 --pathway 3=1041301
+  wait_idle
+  cli enrol-status L0003 || true
+fi
+
 log "the daily sync, run now"
 cli enqueue sync-all
 wait_idle
 cli status
+if [ "$CENTRES" = "2" ]; then
+  log "multi-centre: every learner's OneFile records in its own centre"
+  node scripts/check-centres.mjs "http://127.0.0.1:${SIM_PORT}/_admin"
+fi
 
 if [ "${DEMO_EXIT:-0}" = "1" ]; then exit 0; fi
 log "PICSWeb's API: http://127.0.0.1:${HTTP_PORT}/api/v1 (document at /api/v1/openapi.json); key: KEY=\$(cat .demo-api-key) — README \"PICSWeb's HTTP API\""

@@ -75,12 +75,13 @@ program
   .command('seed-demo')
   .description('reset pics.* and fill it with the demo training provider (development only)')
   .option('--learners <n>', 'number of learners', positiveInt, 60)
-  .action(async (options: { learners: number }) => {
+  .option('--multi-centre', 'settings in multi-centre mode (run the simulator with --seed demo-multi-centre)', false)
+  .action(async (options: { learners: number; multiCentre: boolean }) => {
     const c = config();
     refuseInProduction(c, 'seed-demo');
     const db = createDb({ url: c.postgres.url, poolSize: 2 });
     try {
-      const result = await seedDemoPics(db, { learners: options.learners });
+      const result = await seedDemoPics(db, { learners: options.learners, multiCentre: options.multiCentre });
       process.stdout.write(
         `seeded ${result.learnerIds.length} learners; learners a PICS user must fix before enrol: ${result.problemLearnerIdents.join(', ') || 'none'}\n`,
       );

@@ -4,6 +4,7 @@ import {
   DirectoryError, enqueueDirectoryRefresh, linkOfficerToDirectoryEntry, linkOrganisationToDirectoryEntry, readDirectory, type LinkResult,
 } from '../producer/directory.js';
 import type { DirectoryKind } from '../store/directory.js';
+import { positiveInt } from './enrol-options.js';
 import { CliError, action, withContext, withJson } from './context.js';
 import { fields, print, printJson, table } from './output.js';
 
@@ -52,15 +53,20 @@ export function registerDirectory(program: Command): void {
 
   withJson(directory.command('list').argument('<list>', 'assessor or employer').description('the look-up list, with the PICS records already linked to each entry')
     .option('--search <text>', 'only entries whose name, email or MIS id contains this')
-    .option('--archived', 'include archived entries'))
-    .action(action(async (list: string, options: JsonOption & { search?: string; archived?: boolean }) => {
+    .option('--archived', 'include archived entries')
+    .option('--centre <id>', 'multi-centre: only this OneFile centre (organisation)', positiveInt))
+    .action(action(async (list: string, options: JsonOption & { search?: string; archived?: boolean; centre?: number }) => {
       const kind = kindOf(list);
       await withContext(async ({ db }) => {
-        const view = await asUserError(() => readDirectory(db, kind, { ...(options.search ? { search: options.search } : {}), includeArchived: options.archived === true }));
+        const view = await asUserError(() => readDirectory(db, kind, {
+          ...(options.search ? { search: options.search } : {}), includeArchived: options.archived === true,
+          ...(options.centre ? { organisationId: options.centre } : {}),
+        }));
         if (options.json) return printJson(view);
         print(fields([['ePortfolio', PRODUCT[view.provider]], ['read from it', view.refreshedAt ?? 'never: run `directory refresh`']]));
         print(table(view.entries, [
-          ['id', (e) => e.externalId], ['name', (e) => e.name], ['MIS id', (e) => e.misId], ['archived', (e) => (e.archived ? 'yes' : '')],
+          ['id', (e) => e.externalId], ['centre', (e) => (e.organisationId === null ? '' : String(e.organisationId))], ['name', (e) => e.name],
+          ['MIS id', (e) => e.misId], ['archived', (e) => (e.archived ? 'yes' : '')],
           ['linked to', (e) => e.linkedTo.map((l) => l.ident ?? `#${l.id}`).join(', ')],
         ]));
       });

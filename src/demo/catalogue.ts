@@ -7,6 +7,22 @@
 
 export const DEMO_CUSTOMER = { id: 2070, name: 'Northgate Training (demo)' } as const;
 export const DEMO_ORGANISATION = { id: 5740, name: 'Northgate Training - Apprenticeships' } as const;
+/**
+ * A second centre, for the multi-centre demo (issue 19): fully separate data in OneFile, with its own ids for
+ * the standards it offers (not every qualification: links differ per centre) and an account of its own for the
+ * officer it shares with the first centre, found by MIS value = the PICS ident.
+ */
+export const DEMO_SECOND_CENTRE = {
+  id: 5741,
+  name: 'Northgate Training - Adult Skills',
+  /** Standard ids there are the first centre's + this offset; only these qualifications are offered. */
+  standardIdOffset: 1_000_000,
+  offers: ['Team Leader or Supervisor', 'Customer Service Practitioner', 'Business Administrator', 'Functional Skills English Level 2'],
+  /** The officer with an account in both centres already (by MIS value); the others are created at enrol. */
+  sharedAssessor: { id: 222762, ident: 'O0001' },
+  classrooms: [{ id: 25379, name: 'All Learners' }],
+} as const;
+
 /** Demo-only credential: the simulator accepts it and the demo seed stores it in pics.onefile_settings. */
 export const DEMO_CUSTOMER_TOKEN = 'demo-customer-token-7f3c2a';
 export const DEMO_DEFAULT_CLASSROOM = 'All Learners';

@@ -13,6 +13,8 @@ export interface SeedOptions {
   includeProblemLearners?: boolean;
   /** Base URL the demo settings point at is config's override; this only picks the S3 environment. */
   environment?: 'live' | 'beta' | 'practice';
+  /** PICSWeb's "Multiple OneFile Centres" on (issue 19): officers and employers matched on MIS value per centre. */
+  multiCentre?: boolean;
 }
 
 const PICS_TABLES = [
@@ -26,7 +28,7 @@ export async function resetDemoData(db: Kysely<DB>): Promise<void> {
   await sql`truncate eportfolio_sync.qualification_link, eportfolio_sync.link_refresh, eportfolio_sync.standard,
     eportfolio_sync.enrol_step, eportfolio_sync.enrol, eportfolio_sync.sync_learner, eportfolio_sync.sync_run,
     eportfolio_sync.audit, eportfolio_sync.job_outcome, eportfolio_sync.learner_state,
-    eportfolio_sync.directory_entry restart identity cascade`.execute(db);
+    eportfolio_sync.directory_entry, eportfolio_sync.learner_centre, eportfolio_sync.centre_identity restart identity cascade`.execute(db);
 }
 
 /** Officers, organisations, tags, qualifications and settings of the demo provider. */
@@ -74,7 +76,7 @@ export async function seedCatalogue(db: Kysely<DB>, options: SeedOptions = {}): 
       customer_token: DEMO_CUSTOMER_TOKEN,
       environment: options.environment ?? 'practice',
       organisation_id: DEMO_ORGANISATION.id,
-      multi_centre: false,
+      multi_centre: options.multiCentre ?? false,
       classroom_from_main_tag: true,
       default_classroom_name: DEMO_DEFAULT_CLASSROOM,
       learner_demographics_mode: 'none',

@@ -4,11 +4,14 @@ import type { FaultUpdate, Latency, When } from './faults.js';
 import { EMPTY_SEARCH_ANSWERS, REVIEW_ROW_SHAPES, type SimulatorOptions } from './options.js';
 import { ENVIRONMENTS, type Environment } from './schemas.js';
 import type { SeedInput } from './seed.js';
+import { demoSeed } from './demo-seed.js';
 
 export const USAGE = `Usage: node dist/src/simulator/main.js [options]
   --port N                 listen port (default 0 = a free one)
   --host H                 listen address (default 127.0.0.1)
-  --seed demo|empty|FILE   start-up data: the demo provider (default), nothing, or a JSON seed file
+  --seed demo|demo-multi-centre|empty|FILE
+                           start-up data: the demo provider (default), the demo with a second centre,
+                           nothing, or a JSON seed file
   --environment E          live|beta|practice: which customer tokens authenticate (default live)
   --speed X                time compression: X simulated seconds per real second (default 1)
   --session-ttl-ms N       session lifetime, simulated ms (default 86400000)
@@ -79,6 +82,7 @@ export function parseCliArgs(argv: string[]): { help: boolean; options: Simulato
   });
   let seed: SimulatorOptions['seed'];
   if (v.seed === 'demo' || v.seed === 'empty') seed = v.seed;
+  else if (v.seed === 'demo-multi-centre') seed = demoSeed({ centres: 2 });
   else if (v.seed !== undefined) seed = JSON.parse(readFileSync(v.seed, 'utf8')) as SeedInput;
 
   const whens = ['before', 'after'] as const satisfies readonly When[];

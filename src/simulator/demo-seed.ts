@@ -1,6 +1,6 @@
 import {
   DEMO_CUSTOMER, DEMO_CUSTOMER_TOKEN, DEMO_EXISTING_CLASSROOMS, DEMO_OFFICERS, DEMO_ONEFILE_ONLY_ASSESSORS,
-  DEMO_ORGANISATION, DEMO_ORGANISATIONS, DEMO_QUALIFICATIONS, DEMO_UNMATCHED_STANDARDS,
+  DEMO_ORGANISATION, DEMO_ORGANISATIONS, DEMO_QUALIFICATIONS, DEMO_SECOND_CENTRE, DEMO_UNMATCHED_STANDARDS,
 } from '../demo/catalogue.js';
 import { ROLE } from './schemas.js';
 import type { SeedInput } from './seed.js';
@@ -12,7 +12,32 @@ import type { SeedInput } from './seed.js';
  * ident), an assessor only OneFile has, the existing classrooms and every standard. No learners: enrolling
  * them is the worker's job.
  */
-export function demoSeed(): SeedInput {
+export function demoSeed(options: { centres?: 1 | 2 } = {}): SeedInput {
+  const seed = oneCentreSeed();
+  return options.centres === 2 ? withSecondCentre(seed) : seed;
+}
+
+/**
+ * The multi-centre demo: the same customer with a second organisation holding its own standards (a subset, under
+ * other ids), its own classroom and one assessor for an officer the first centre also has, MIS value = ident.
+ */
+function withSecondCentre(seed: SeedInput): SeedInput {
+  const c = DEMO_SECOND_CENTRE;
+  const officer = DEMO_OFFICERS.find((o) => o.ident === c.sharedAssessor.ident)!;
+  const offered = DEMO_QUALIFICATIONS.filter((q) => (c.offers as readonly string[]).includes(q.title)).flatMap((q) => q.standards);
+  return {
+    ...seed,
+    organisations: [...seed.organisations!, { ID: c.id, CustomerID: DEMO_CUSTOMER.id, Name: c.name }],
+    users: [...seed.users!, {
+      ID: c.sharedAssessor.id, OrganisationID: c.id, Role: ROLE.assessor, FirstName: officer.forenames, LastName: officer.surname,
+      Email: officer.email, MISID: officer.ident,
+    }],
+    classrooms: [...seed.classrooms!, ...c.classrooms.map((r) => ({ ID: r.id, OrganisationID: c.id, Name: r.name }))],
+    standards: [...seed.standards!, ...offered.map((s) => ({ ID: s.id + c.standardIdOffset, OrganisationID: c.id, Title: s.title, Code: s.code ?? null }))],
+  };
+}
+
+function oneCentreSeed(): SeedInput {
   const org = DEMO_ORGANISATION.id;
   const standards = [...DEMO_QUALIFICATIONS.flatMap((q) => q.standards), ...DEMO_UNMATCHED_STANDARDS];
   return {

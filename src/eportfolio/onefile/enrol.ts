@@ -4,8 +4,10 @@ import type { EnrolPlan } from '../../rules/enrol-plan.js';
 import { readEnrolSteps, recordEnrolStep } from '../../store/enrol.js';
 import { EnrolInvalidError } from '../errors.js';
 import { recordLearnerPushed } from '../../store/sync-state.js';
+import { readLearnerCentre, recordLearnerCentre } from '../../store/centres.js';
 import type { OneFileCtx } from './context.js';
-import { resolveClassroom, resolveOfficer, resolvePlacement } from './find-or-create.js';
+import { forgetClassroom, resolveClassroom, resolveOfficer, resolvePlacement } from './find-or-create.js';
+import { OneFileValidationError } from '../../onefile/errors.js';
 import { uploadReviewOnce } from './review-upload.js';
 
 /**
@@ -24,13 +26,37 @@ export interface EnrolResult {
   reviews: Record<number, number>;
 }
 
+/** Step recorded just before the learner's create is sent: an attempt after it must look for what it made. */
+const LEARNER_CREATE_SENT = 'learner-create-sent';
+
 /** Drops null fields: an enrol sends what PICS has, and never clears anything. */
 function omitNulls<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as T;
 }
 
+/**
+ * The learner's centre is kept before the learner is created, so every later job works in it. An earlier attempt
+ * into another centre (the user chose again after a failure) may have created the learner there before it
+ * stopped: one search of that centre says, and such a learner is reported, never left behind as a twin.
+ */
+async function keepLearnerCentre(ctx: OneFileCtx, plan: EnrolPlan): Promise<void> {
+  const earlier = await readLearnerCentre(ctx.db, plan.learnerId);
+  if (earlier === plan.organisationId) return;
+  if (earlier !== null) {
+    const there = (await ctx.client.findUsers({ OrganisationID: earlier, MISID: plan.learnerIdent, Role: ONEFILE_ROLE.learner }))
+      .filter((u) => u.role === null || u.role === ONEFILE_ROLE.learner);
+    if (there.length > 0) {
+      throw new EnrolInvalidError([{
+        field: 'organisation',
+        message: `an earlier attempt enrolled learner ${plan.learnerIdent} into OneFile centre ${earlier} (learner ${there.map((u) => u.id).join(', ')}): enrol into centre ${earlier}, or remove that learner in OneFile first`,
+      }], 'duplicate-in-eportfolio');
+    }
+  }
+  await recordLearnerCentre(ctx.db, plan.learnerId, plan.organisationId);
+}
+
 export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Promise<EnrolResult> {
-  const { db, client, settings, logger } = ctx;
+  const { db, client, logger } = ctx;
   const learnerId = plan.learnerId;
   const steps = await readEnrolSteps(db, learnerId);
   const done = (key: string): number | null => {
@@ -52,17 +78,20 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
 
   // E6 classroom, found by name in the organisation, created if missing.
   let classroomId = done('classroom');
+  // Whether OneFile itself named this classroom in this attempt; else it came from a record, and may be gone.
+  let classroomFresh = false;
   if (classroomId === null) {
-    classroomId = await resolveClassroom(ctx, org, plan.classroomName);
+    const classroom = await resolveClassroom(ctx, org, plan.classroomName);
+    classroomId = classroom.id;
+    classroomFresh = !classroom.remembered;
     await mark('classroom', classroomId);
   }
 
-  // E4 officers: matched by Other System ID (or MIS value in multi-centre mode), else created by name.
+  // E4 officers: the id kept for them (Other System ID, or per centre), else matched by MIS value, else created.
   const officerIds: Record<number, number> = {};
   for (const officer of plan.officers) {
     const key = `officer:${officer.officerId}`;
     let id = done(key);
-    if (id === null && officer.oneFileId !== null && !settings.multiCentre) id = officer.oneFileId;
     if (id === null) id = await resolveOfficer(ctx, org, officer);
     if (done(key) === null) await mark(key, id);
     officerIds[officer.officerId] = id;
@@ -71,12 +100,18 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
 
   // E1 the learner, with DefaultAssessorID, ClassroomID and PlacementID already resolved.
   let oneFileLearnerId = done('learner');
+  if (oneFileLearnerId === null) await keepLearnerCentre(ctx, plan);
   // A learner this very attempt created has only the aims and reviews this attempt gives it (and knows), so
   // the look-ups for what a crashed attempt left behind are skipped: two calls fewer on a first enrol.
   let createdNow = false;
   if (oneFileLearnerId === null) {
-    const existing = (await client.findUsers({ OrganisationID: org, MISID: plan.learnerIdent, Role: ONEFILE_ROLE.learner }))
-      .filter((u) => u.role === null || u.role === ONEFILE_ROLE.learner);
+    // E7: only an earlier attempt that sent the create (its answer lost to a crash, a timeout, a kill) can have
+    // left a OneFile learner of this enrol behind, so only then is it looked for. One learner's jobs never
+    // overlap (the learner's lease), so no other attempt can be sending it now.
+    const existing = steps.has(LEARNER_CREATE_SENT)
+      ? (await client.findUsers({ OrganisationID: org, MISID: plan.learnerIdent, Role: ONEFILE_ROLE.learner }))
+        .filter((u) => u.role === null || u.role === ONEFILE_ROLE.learner)
+      : [];
     if (existing.length > 1) {
       throw new EnrolInvalidError([{ field: 'learner', message: `OneFile already holds ${existing.length} learners with MIS value '${plan.learnerIdent}' (${existing.map((u) => u.id).join(', ')}): link the right one by hand` }], 'duplicate-in-eportfolio');
     }
@@ -84,7 +119,22 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
     if (existing.length === 1) {
       oneFileLearnerId = existing[0]!.id;
     } else {
-      oneFileLearnerId = (await client.createUser({ ...omitNulls(plan.learner), DefaultAssessorID: mainAssessorId, ClassroomID: classroomId, PlacementID: placementId })).id;
+      await mark(LEARNER_CREATE_SENT, null);
+      const create = (classroom: number) => client.createUser({ ...omitNulls(plan.learner), DefaultAssessorID: mainAssessorId, ClassroomID: classroom, PlacementID: placementId });
+      try {
+        oneFileLearnerId = (await create(classroomId)).id;
+      } catch (error) {
+        // A refused create made nothing. A classroom id from a record may name a classroom removed in OneFile
+        // since: forget it, ask OneFile again (one search), and try once more; any other refusal stands.
+        if (!(error instanceof OneFileValidationError) || classroomFresh) throw error;
+        logger.warn({ classroomId }, 'OneFile refused the learner with a remembered classroom: looking the classroom up again');
+        await forgetClassroom(ctx, org, plan.classroomName, classroomId);
+        const again = await resolveClassroom(ctx, org, plan.classroomName);
+        if (again.id === classroomId) throw error;
+        classroomId = again.id;
+        await mark('classroom', classroomId);
+        oneFileLearnerId = (await create(classroomId)).id;
+      }
       createdNow = true;
     }
     // The step first: once PICS holds the id, a retry must know it is finishing its own enrol (not refuse it).
