@@ -297,9 +297,10 @@ const CASES: Case[] = [
 
   // ── OneFile answers the client cannot use ──
   {
-    name: 'an HTML error page (200) for the learner search',
+    name: 'an HTML error page (200) for the learner search (after an attempt that sent the create)',
     fault: { badAnswers: [{ endpoint: 'POST /User/Search/{page}/{size}', kind: 'html-200', times: 1 }] },
-    run: enrol(async () => {}),
+    // E7 looks the learner up only after an attempt that sent its create; one did, and its answer was lost.
+    run: enrol((c, id) => db(c).insertInto('eportfolio_sync.enrol_step').values({ learner_id: id, step: 'learner-create-sent', external_id: null }).execute()),
     expected: { state: 'failed', reason: BAD_ANSWER('POST /User/Search/{page}/{size}') },
     check: expectNotEnrolled,
   },
@@ -324,7 +325,11 @@ const CASES: Case[] = [
   {
     name: 'wrong types in the classroom search rows',
     fault: { badAnswers: [{ endpoint: 'POST /Classroom/Search/{page}/{size}', kind: 'wrong-types', times: 1 }] },
-    run: enrol(async () => {}),
+    // A classroom no earlier enrol found (E6 remembers the ones it did): its name is looked up in OneFile.
+    run: enrol(async (c, id) => {
+      const tag = await db(c).insertInto('pics.tag').values({ name: 'Bad Answer Cohort' }).returning('id').executeTakeFirstOrThrow();
+      await db(c).updateTable('pics.learner').set({ main_tag_id: tag.id }).where('id', '=', id).execute();
+    }),
     expected: { state: 'failed', reason: /OneFileBadResponseError: POST \/Classroom\/Search\/\{page\}\/\{size\}: field \[0\]\.ID: expected an integer/ },
     check: expectNotEnrolled,
   },
