@@ -15,8 +15,11 @@ import { createProcessor, failUnrunnable } from './runner.js';
 /** Every job the worker runs, one definition each. */
 export function jobDefinitions(createClient: OneFileClientFactory, ePortfolios: Omit<EPortfolioFactories, 'oneFile'> = {}): AnyJobDefinition[] {
   const factories: EPortfolioFactories = { oneFile: createClient, ...ePortfolios };
+  const enrol = enrolLearnerJob(factories);
   return [
-    enrolLearnerJob(factories),
+    enrol,
+    // A cohort's enrols: the same job on a queue of its own, whose workers are not the clicks' (queues/names.ts).
+    { ...enrol, queue: QUEUE.enrolBatch },
     // The links queue carries the short, user-triggered or housekeeping jobs beside the links refresh: one
     // queue keeps the worker's queue list as SPEC names it.
     refreshQualificationLinksJob(createClient),
@@ -33,6 +36,7 @@ const CONCURRENCY: Record<QueueName, (deps: Deps) => number> = {
   [QUEUE.enrol]: (deps) => deps.config.workers.enrolConcurrency,
   [QUEUE.refreshLinks]: (deps) => deps.config.workers.refreshLinksConcurrency,
   [QUEUE.dailySync]: (deps) => deps.config.workers.dailySyncConcurrency,
+  [QUEUE.enrolBatch]: (deps) => deps.config.workers.enrolBatchConcurrency,
 };
 
 /** One queue's worker: how many jobs at once, and the processor that hands each job to its definition. */
