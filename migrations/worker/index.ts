@@ -5,6 +5,7 @@ import * as syncIntegrity from './2026-12-01-0003-sync-integrity.js';
 import * as firstSyncPerLearner from './2026-12-01-0004-first-sync-per-learner.js';
 import * as probeReport from './2026-12-01-0005-probe-report.js';
 import * as retentionIndexes from './2026-12-01-0006-retention-indexes.js';
+import * as centres from './2026-12-01-0007-centres.js';
 
 // A static list rather than FileMigrationProvider: the same code runs from dist/, from Jest's ESM loader and
 // from the CLI without any path juggling, and a missing import is a compile error instead of a skipped file.
@@ -15,4 +16,5 @@ export const workerMigrations: Record<string, Migration> = {
   '2026-12-01-0004-first-sync-per-learner': firstSyncPerLearner,
   '2026-12-01-0005-probe-report': probeReport,
   '2026-12-01-0006-retention-indexes': retentionIndexes,
+  '2026-12-01-0007-centres': centres,
 };

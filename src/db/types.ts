@@ -39,6 +39,14 @@ export interface EportfolioSyncAudit {
   table_name: string;
 }
 
+export interface EportfolioSyncCentreIdentity {
+  kind: string;
+  onefile_id: number;
+  organisation_id: number;
+  pics_id: number;
+  recorded_at: Generated<Timestamp>;
+}
+
 export interface EportfolioSyncDirectoryEntry {
   archived: Generated<boolean>;
   email: string | null;
@@ -46,6 +54,7 @@ export interface EportfolioSyncDirectoryEntry {
   kind: string;
   mis_id: string | null;
   name: string;
+  organisation_id: Generated<number>;
   provider: string;
   refreshed_at: Generated<Timestamp>;
 }
@@ -77,6 +86,7 @@ export interface EportfolioSyncEnrolStep {
 export interface EportfolioSyncEntitySync {
   demographics_hash: string | null;
   kind: string;
+  organisation_id: Generated<number>;
   pics_id: number;
   run_id: number | null;
   synced_at: Generated<Timestamp>;
@@ -97,6 +107,12 @@ export interface EportfolioSyncJobOutcome {
   outcome: string;
   queue: string;
   reason: string | null;
+}
+
+export interface EportfolioSyncLearnerCentre {
+  learner_id: number;
+  organisation_id: number;
+  recorded_at: Generated<Timestamp>;
 }
 
 export interface EportfolioSyncLearnerLease {
@@ -368,12 +384,14 @@ export interface PicsTag {
 
 export interface DB {
   "eportfolio_sync.audit": EportfolioSyncAudit;
+  "eportfolio_sync.centre_identity": EportfolioSyncCentreIdentity;
   "eportfolio_sync.directory_entry": EportfolioSyncDirectoryEntry;
   "eportfolio_sync.enrol": EportfolioSyncEnrol;
   "eportfolio_sync.enrol_step": EportfolioSyncEnrolStep;
   "eportfolio_sync.entity_sync": EportfolioSyncEntitySync;
   "eportfolio_sync.job_lock_loss": EportfolioSyncJobLockLoss;
   "eportfolio_sync.job_outcome": EportfolioSyncJobOutcome;
+  "eportfolio_sync.learner_centre": EportfolioSyncLearnerCentre;
   "eportfolio_sync.learner_lease": EportfolioSyncLearnerLease;
   "eportfolio_sync.learner_state": EportfolioSyncLearnerState;
   "eportfolio_sync.link_refresh": EportfolioSyncLinkRefresh;

@@ -6,4 +6,6 @@ export interface DirectoryEntry {
   email: string | null;
   misId: string | null;
   archived: boolean;
+  /** Multi-centre mode: the OneFile organisation (centre) the record is in; absent where there is one. */
+  organisationId?: number;
 }

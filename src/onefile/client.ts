@@ -9,6 +9,7 @@ import {
   readCustomer,
   readLearningAim,
   readLearningAimSummary,
+  readOrganisation,
   readPlacement,
   readReview,
   readReviewSummary,
@@ -37,6 +38,7 @@ import type {
   OneFileCustomer,
   OneFileLearningAim,
   OneFileLearningAimSummary,
+  OneFileOrganisation,
   OneFilePlacement,
   OneFileReview,
   OneFileReviewSummary,
@@ -114,6 +116,8 @@ export interface OneFileClient {
 
   /** GET /Customer: the connection test. */
   customer(opts?: CallOpts): Promise<OneFileCustomer>;
+  /** The customer's organisations (centres): several only for a multi-centre provider. */
+  searchOrganisations(customerId: number, opts?: SearchOpts): PagedSearch<OneFileOrganisation>;
 
   searchUsers(filter: UserSearchFilter, opts?: SearchOpts): PagedSearch<OneFileUserSummary>;
   findUsers(filter: UserSearchFilter, opts?: SearchOpts): Promise<OneFileUserSummary[]>;
@@ -200,6 +204,7 @@ export function createOneFileClient(options: OneFileClientOptions): OneFileClien
     callsMade: transport.callsMade,
 
     customer: async (opts) => get(route('GET', '/Customer'), readCustomer, opts),
+    searchOrganisations: (customerId, opts) => search('Organisation', { CustomerID: customerId }, readOrganisation, opts),
 
     searchUsers: (filter, opts) => search('User', filter, readUserSummary, opts),
     findUsers: (filter, opts) => search('User', filter, readUserSummary, opts).all(),

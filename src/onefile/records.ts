@@ -4,6 +4,7 @@ import type {
   OneFileCustomer,
   OneFileLearningAim,
   OneFileLearningAimSummary,
+  OneFileOrganisation,
   OneFilePlacement,
   OneFileReview,
   OneFileReviewSummary,
@@ -124,6 +125,10 @@ export function readPlacement(r: RecordReader): OneFilePlacement {
     id: r.id(), name: r.requiredString('Name'), misId: r.string('MISID'),
     address: r.string('Address'), email: r.string('Email'), telephone: r.string('Telephone'), web: r.string('Web'),
   };
+}
+
+export function readOrganisation(r: RecordReader): OneFileOrganisation {
+  return { id: r.id(), name: r.requiredString('Name') };
 }
 
 export function readClassroom(r: RecordReader): OneFileClassroom {

@@ -124,6 +124,12 @@ export interface OneFileStandard {
   code: string | null;
 }
 
+/** A OneFile organisation — a "centre" — of the customer (onefile-api.md §7.2). */
+export interface OneFileOrganisation {
+  id: number;
+  name: string;
+}
+
 export interface OneFileCustomer {
   id: number;
   name: string;

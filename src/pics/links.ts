@@ -23,6 +23,19 @@ export async function findOrganisationLink(db: Kysely<DB>, organisationId: numbe
   return r ? { id: r.id, ident: r.ident, name: r.name, externalId: clean(r.additional_id) } : null;
 }
 
+/** Officers by row id (multi-centre look-ups, whose ids the worker keeps, not PICS). */
+export async function officerLinksByIds(db: Kysely<DB>, officerIds: number[]): Promise<LinkHolder[]> {
+  if (officerIds.length === 0) return [];
+  const rows = await db.selectFrom('pics.officer').select(['id', 'ident', 'forenames', 'surname']).where('id', 'in', officerIds).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, ident: r.ident, name: `${r.forenames} ${r.surname}`.trim(), externalId: null }));
+}
+
+export async function organisationLinksByIds(db: Kysely<DB>, organisationIds: number[]): Promise<LinkHolder[]> {
+  if (organisationIds.length === 0) return [];
+  const rows = await db.selectFrom('pics.organisation').select(['id', 'ident', 'name']).where('id', 'in', organisationIds).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, ident: r.ident, name: r.name, externalId: null }));
+}
+
 /** Officers holding any of these ids in Other System ID. */
 export async function officersLinkedTo(db: Kysely<DB>, externalIds: string[]): Promise<LinkHolder[]> {
   if (externalIds.length === 0) return [];

@@ -3,8 +3,9 @@ import type { DB } from '../db/types.js';
 import { resolveActiveEPortfolio } from '../eportfolio/active.js';
 import { linkOfficer, linkOrganisation } from '../pics/index.js';
 import {
-  findOfficerLink, findOrganisationLink, officersLinkedTo, organisationsLinkedTo, type LinkHolder,
+  findOfficerLink, findOrganisationLink, officerLinksByIds, officersLinkedTo, organisationLinksByIds, organisationsLinkedTo, type LinkHolder,
 } from '../pics/links.js';
+import { picsIdsByCentreIdentity, readCentreIdentity, recordCentreIdentity, type CentreRecordKind } from '../store/centres.js';
 import { enqueueUnique, type Enqueued } from '../queues/enqueue.js';
 import { JOB_NAME, jobIds } from '../queues/job-options.js';
 import { QUEUE, type Queues } from '../queues/queues.js';
@@ -14,7 +15,8 @@ import { findDirectoryEntry, lastDirectoryRefresh, readDirectoryEntries, type Di
  * PICSWeb's Look Up Smart Assessor ID / Look Up OneFile ID (A1): refresh the directory, list it for the
  * picker, and save the chosen id on the officer's Other System ID or the organisation's Additional ID. The
  * link is a write to PICS only: nothing is sent to the ePortfolio, and no job ever writes it back or over it
- * afterwards ("if the ID changes in either system it will not be updated in the other").
+ * afterwards ("if the ID changes in either system it will not be updated in the other"). Multi-centre: each
+ * entry is of one centre, and the chosen id is kept for that centre in the worker's schema (identity.ts says why).
  */
 
 export class DirectoryError extends Error {
@@ -46,22 +48,59 @@ const KINDS: readonly DirectoryKind[] = ['assessor', 'employer'];
 
 /** The picker's list: every assessor (or employer) of the enabled ePortfolio, by name. */
 export async function readDirectory(
-  db: Kysely<DB>, kind: DirectoryKind, options: { search?: string; includeArchived?: boolean } = {},
+  db: Kysely<DB>, kind: DirectoryKind, options: { search?: string; includeArchived?: boolean; organisationId?: number } = {},
 ): Promise<DirectoryView> {
   if (!KINDS.includes(kind)) throw new DirectoryError(`kind must be assessor or employer, got ${JSON.stringify(kind)}`, 'invalid-request');
   const active = await resolveActiveEPortfolio(db);
   if (active.provider === 'none') return { provider: 'none', kind, refreshedAt: null, entries: [] };
   const [rows, refreshedAt] = await Promise.all([readDirectoryEntries(db, active.provider, kind, options), lastDirectoryRefresh(db, active.provider)]);
-  const ids = rows.map((r) => r.externalId);
+  const ids = rows.filter((r) => r.organisationId === null).map((r) => r.externalId);
   const holders = kind === 'assessor' ? await officersLinkedTo(db, ids) : await organisationsLinkedTo(db, ids);
+  const centreHolders = await holdersInCentres(db, kind, rows.filter((r) => r.organisationId !== null));
   return {
     provider: active.provider,
     kind,
     refreshedAt,
     entries: rows.map((r) => ({
-      ...r, linkedTo: holders.filter((h) => h.externalId === r.externalId).map(({ id, ident, name }) => ({ id, ident, name })),
+      ...r,
+      linkedTo: (r.organisationId === null ? holders.filter((h) => h.externalId === r.externalId) : (centreHolders.get(`${r.organisationId}|${r.externalId}`) ?? []))
+        .map(({ id, ident, name }) => ({ id, ident, name })),
     })),
   };
+}
+
+const recordKind = (kind: DirectoryKind): CentreRecordKind => (kind === 'assessor' ? 'officer' : 'employer');
+
+/** Multi-centre entries: the PICS records the worker keeps each id for, by "centre|id". */
+async function holdersInCentres(db: Kysely<DB>, kind: DirectoryKind, rows: DirectoryRow[]): Promise<Map<string, LinkHolder[]>> {
+  const result = new Map<string, LinkHolder[]>();
+  for (const org of new Set(rows.map((r) => r.organisationId!))) {
+    const ids = rows.filter((r) => r.organisationId === org).map((r) => Number(r.externalId)).filter(Number.isSafeInteger);
+    const picsIds = await picsIdsByCentreIdentity(db, recordKind(kind), ids, org);
+    const records = kind === 'assessor' ? await officerLinksByIds(db, [...picsIds.values()]) : await organisationLinksByIds(db, [...picsIds.values()]);
+    for (const [oneFileId, picsId] of picsIds) result.set(`${org}|${oneFileId}`, records.filter((h) => h.id === picsId));
+  }
+  return result;
+}
+
+/** Multi-centre: keeps the chosen id for the entry's centre, refusing an id another record holds there. */
+async function linkInCentre(
+  db: Kysely<DB>, kind: DirectoryKind, picsId: number, entry: DirectoryRow & { organisationId: number },
+): Promise<{ previous: string | null }> {
+  const org = entry.organisationId;
+  const oneFileId = Number(entry.externalId);
+  const holder = (await picsIdsByCentreIdentity(db, recordKind(kind), [oneFileId], org)).get(oneFileId);
+  if (holder !== undefined && holder !== picsId) {
+    const [other] = kind === 'assessor' ? await officerLinksByIds(db, [holder]) : await organisationLinksByIds(db, [holder]);
+    const what = kind === 'assessor' ? 'officer' : 'organisation';
+    throw new DirectoryError(
+      `${entry.externalId} is already the OneFile id in centre ${org} of ${other?.ident ?? `#${holder}`} (${other?.name ?? 'gone'}): unlink it there first`,
+      'already-linked', { kind: what, id: holder, ident: other?.ident ?? null },
+    );
+  }
+  const previous = await readCentreIdentity(db, recordKind(kind), picsId, org);
+  await recordCentreIdentity(db, recordKind(kind), picsId, org, oneFileId);
+  return { previous: previous === null ? null : String(previous) };
 }
 
 /** Reads every assessor and employer from the enabled ePortfolio again (the refresh-directory job). */
@@ -75,6 +114,8 @@ export interface LinkResult {
   externalId: string;
   /** What the field held before the user's choice replaced it. */
   previous: string | null;
+  /** Multi-centre: the centre the id was kept for (not PICS's Other System ID / Additional ID). */
+  organisationId?: number;
 }
 
 async function chosenEntry(db: Kysely<DB>, kind: DirectoryKind, rawId: string) {
@@ -100,7 +141,11 @@ function notTakenBy(holders: LinkHolder[], selfId: number, what: string, externa
 export async function linkOfficerToDirectoryEntry(db: Kysely<DB>, officerId: number, chosenId: string): Promise<LinkResult> {
   const officer = await findOfficerLink(db, officerId);
   if (!officer) throw new DirectoryError(`officer #${officerId} does not exist in PICS`, 'unknown-officer');
-  const { provider, externalId } = await chosenEntry(db, 'assessor', chosenId);
+  const { provider, externalId, entry } = await chosenEntry(db, 'assessor', chosenId);
+  if (entry.organisationId !== null) {
+    const { previous } = await linkInCentre(db, 'assessor', officerId, { ...entry, organisationId: entry.organisationId });
+    return { provider, id: officerId, externalId, previous, organisationId: entry.organisationId };
+  }
   notTakenBy(await officersLinkedTo(db, [externalId]), officerId, 'Other System ID', externalId, 'officer');
   if (!(await linkOfficer(db, officerId, externalId))) throw new DirectoryError(`officer #${officerId} does not exist in PICS`, 'unknown-officer');
   return { provider, id: officerId, externalId, previous: officer.externalId };
@@ -110,7 +155,11 @@ export async function linkOfficerToDirectoryEntry(db: Kysely<DB>, officerId: num
 export async function linkOrganisationToDirectoryEntry(db: Kysely<DB>, organisationId: number, chosenId: string): Promise<LinkResult> {
   const organisation = await findOrganisationLink(db, organisationId);
   if (!organisation) throw new DirectoryError(`organisation #${organisationId} does not exist in PICS`, 'unknown-organisation');
-  const { provider, externalId } = await chosenEntry(db, 'employer', chosenId);
+  const { provider, externalId, entry } = await chosenEntry(db, 'employer', chosenId);
+  if (entry.organisationId !== null) {
+    const { previous } = await linkInCentre(db, 'employer', organisationId, { ...entry, organisationId: entry.organisationId });
+    return { provider, id: organisationId, externalId, previous, organisationId: entry.organisationId };
+  }
   notTakenBy(await organisationsLinkedTo(db, [externalId]), organisationId, 'Additional ID', externalId, 'organisation');
   if (!(await linkOrganisation(db, organisationId, externalId))) throw new DirectoryError(`organisation #${organisationId} does not exist in PICS`, 'unknown-organisation');
   return { provider, id: organisationId, externalId, previous: organisation.externalId };

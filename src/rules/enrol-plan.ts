@@ -8,6 +8,7 @@ import { reviewUpload, selectReviewsForUpload, type ReviewUpload } from './revie
 import { emailAddressProblem } from './email-address.js';
 import { niNumberProblem } from './ni-number.js';
 import { parseOneFileId } from '../domain/onefile-id.js';
+import { duplicateMisMessage, misKey, type MisHolder } from './duplicate-mis.js';
 
 // E1–E8 as one pure function: the learner's PICS graph + settings + qualification links → what to send to
 // OneFile, in order, or the problems a PICS user must fix first. The enrol job executes the plan; the
@@ -130,6 +131,17 @@ export interface EnrolInput {
    * not records someone linked by hand: the plan sends them as if new (the executor finds them again).
    */
   resuming?: { learner: boolean; aimsOf: ReadonlySet<number> };
+  /**
+   * Multi-centre mode only: what the worker knows of the chosen centre without calling OneFile — the officers
+   * it holds a OneFile id for there, and the centre's assessors by MIS value from the cached directory (A1).
+   */
+  centre?: CentreKnowledge;
+}
+
+export interface CentreKnowledge {
+  linkedOfficers: ReadonlySet<number>;
+  /** misKey(MIS value) → the assessors holding it. */
+  assessorsByMis: ReadonlyMap<string, readonly MisHolder[]>;
 }
 
 
@@ -213,9 +225,11 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
   else if (!placement.organisation) problem('placement', `${who}'s placement #${placement.id} has no organisation`);
   else {
     const org: OrganisationRow = placement.organisation;
-    const oneFileId = parseOneFileId(org.additional_id);
+    // Multi-centre: Additional ID names no centre, so it is not this centre's id; the MIS value (ident) is the key.
+    const oneFileId = settings.multiCentre ? null : parseOneFileId(org.additional_id);
     if (blank(org.name)) problem('placement', `organisation ${org.ident ?? `#${org.id}`} has no name`);
     if (oneFileId === 'invalid') problem('organisation.additional_id', `organisation ${org.ident ?? `#${org.id}`} has Additional ID "${org.additional_id}", which is not a OneFile id (a positive whole number)`);
+    if (settings.multiCentre && blank(org.ident)) problem('organisation.ident', `organisation #${org.id} has no ident, which multi-centre mode matches the OneFile employer's MIS value on (E5)`);
     employer = { organisationId: org.id, ident: org.ident, oneFileId: oneFileId === 'invalid' ? null : oneFileId, name: org.name.trim(), placementId: placement.id };
   }
 
@@ -289,13 +303,21 @@ export function planEnrol(input: EnrolInput): EnrolDecision {
   for (const [officerId, reasons] of officerReasons) {
     const officer = graph.officers.get(officerId);
     if (!officer) continue; // reported above
-    const oneFileId = parseOneFileId(officer.other_system_id);
+    const oneFileId = settings.multiCentre ? null : parseOneFileId(officer.other_system_id);
     if (oneFileId === 'invalid') {
       problem(`officer.${officerId}.other_system_id`, `${officerName(officer)} has Other System ID "${officer.other_system_id}", which is not a OneFile id (a positive whole number)`);
       continue;
     }
+    let linked = oneFileId !== null;
+    if (settings.multiCentre) {
+      const label = reasons.includes('main') ? 'main officer' : 'officer';
+      const holders = blank(officer.ident) ? [] : (input.centre?.assessorsByMis.get(misKey(officer.ident)) ?? []);
+      if (blank(officer.ident)) problem(`officer.${officerId}.ident`, `${officerName(officer)} has no ident, which multi-centre mode matches the OneFile assessor's MIS value on (E4)`);
+      else if (holders.length > 1) problem(`officer.${officerId}`, duplicateMisMessage(label, officer.ident.trim(), officer.ident.trim(), holders));
+      linked = (input.centre?.linkedOfficers.has(officerId) ?? false) || holders.length === 1;
+    }
     // OneFile requires an email to create any user; a linked officer needs none.
-    if (oneFileId === null && blank(officer.email)) {
+    if (!linked && blank(officer.email)) {
       problem(`officer.${officerId}.email`, `${officerName(officer)} is not linked to OneFile and has no email, which OneFile needs to create the assessor`);
     }
     officers.push({

@@ -147,3 +147,12 @@ export async function linkRefreshById(db: Kysely<DB>, id: number) {
 export async function lastLinkRefresh(db: Kysely<DB>) {
   return db.selectFrom('eportfolio_sync.link_refresh').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
+
+/** Per centre, its last completed refresh: what the links read API lists for a multi-centre provider. */
+export async function lastCompletedRefreshPerCentre(db: Kysely<DB>): Promise<{ organisationId: number; finishedAt: Date }[]> {
+  const rows = await db.selectFrom('eportfolio_sync.link_refresh')
+    .select((eb) => ['organisation_id', eb.fn.max('finished_at').as('finished_at')])
+    .where('status', '=', 'completed').where('organisation_id', 'is not', null)
+    .groupBy('organisation_id').orderBy('organisation_id').execute();
+  return rows.map((r) => ({ organisationId: r.organisation_id!, finishedAt: new Date(r.finished_at as unknown as string) }));
+}

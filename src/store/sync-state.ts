@@ -71,9 +71,10 @@ export async function recordStandIn(db: Kysely<DB>, oneFileReviewId: number, ass
     .where('onefile_review_id', '=', oneFileReviewId).execute();
 }
 
-/** Whether an officer or organisation was already reconciled in this run (by another learner's job). */
-export async function entityDoneForRun(db: Kysely<DB>, kind: 'officer' | 'organisation', picsId: number, runId: number): Promise<boolean> {
-  const row = await db.selectFrom('eportfolio_sync.entity_sync').select('run_id').where('kind', '=', kind).where('pics_id', '=', picsId).executeTakeFirst();
+/** Whether an officer or organisation was already reconciled in this run (by another learner's job); `centre` 0 = not per centre. */
+export async function entityDoneForRun(db: Kysely<DB>, kind: 'officer' | 'organisation', picsId: number, runId: number, centre = 0): Promise<boolean> {
+  const row = await db.selectFrom('eportfolio_sync.entity_sync').select('run_id')
+    .where('kind', '=', kind).where('pics_id', '=', picsId).where('organisation_id', '=', centre).executeTakeFirst();
   return row?.run_id === runId;
 }
 
@@ -82,7 +83,7 @@ export async function entityDoneForRun(db: Kysely<DB>, kind: 'officer' | 'organi
  * transaction as its PICS update): an attempt that dies first leaves it to be done again, never skipped.
  * Two learners sharing it may both reconcile it at once; that costs a call, and both reach the same state.
  */
-export async function markEntityDone(db: Kysely<DB>, kind: 'officer' | 'organisation', picsId: number, runId: number): Promise<void> {
-  await db.insertInto('eportfolio_sync.entity_sync').values({ kind, pics_id: picsId, run_id: runId })
-    .onConflict((oc) => oc.columns(['kind', 'pics_id']).doUpdateSet({ run_id: runId, synced_at: new Date() })).execute();
+export async function markEntityDone(db: Kysely<DB>, kind: 'officer' | 'organisation', picsId: number, runId: number, centre = 0): Promise<void> {
+  await db.insertInto('eportfolio_sync.entity_sync').values({ kind, pics_id: picsId, run_id: runId, organisation_id: centre })
+    .onConflict((oc) => oc.columns(['kind', 'pics_id', 'organisation_id']).doUpdateSet({ run_id: runId, synced_at: new Date() })).execute();
 }

@@ -12,7 +12,7 @@ import { Accepted, accepted, currentJob, DateTime, EmptyBody, iso, JobRef, Nulla
 /*
  * Look Up OneFile ID / Look Up Smart Assessor ID (A1): read the enabled ePortfolio's assessors and employers
  * into a list, and save a chosen id on an officer (Other System ID) or an organisation (Additional ID). A link
- * is a write to PICS only; an id another record already holds is refused.
+ * is a write to PICS only (multi-centre: to the worker's per-centre record); an id another record holds is refused.
  */
 
 const Provider = Type.Union([Type.Literal('onefile'), Type.Literal('smartassessor')]);
@@ -24,6 +24,7 @@ const DirectoryResponse = Type.Object({
   entries: Type.Array(Type.Object({
     externalId: Type.String({ description: 'The id to save with PUT …/eportfolio-id.' }),
     name: Type.String(), email: Nullable(Type.String()), misId: Nullable(Type.String()), archived: Type.Boolean(), refreshedAt: DateTime(),
+    organisationId: Nullable(Type.Integer({ description: 'Multi-centre mode: the OneFile centre (organisation) the record is in; null where there is one.' })),
     linkedTo: Type.Array(Type.Object({ id: Type.Integer(), ident: Nullable(Type.String()), name: Type.String() }, { additionalProperties: false }),
       { description: 'The PICS officers or organisations already holding this id.' }),
   }, { additionalProperties: false })),
@@ -37,6 +38,7 @@ const LinkBody = Type.Object({
 const LinkResponse = Type.Object({
   provider: Provider, id: Type.Integer({ description: 'The PICS officer or organisation id.' }), externalId: Type.String(),
   previous: Nullable(Type.String({ description: 'What the field held before.' })),
+  organisationId: Type.Optional(Type.Integer({ description: 'Multi-centre mode: the centre the id was kept for, by the worker (PICS holds one id per record, so its field is left alone).' })),
 }, { additionalProperties: false, description: 'Saved' });
 
 export function directoryRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -57,13 +59,17 @@ export function directoryRoutes(app: FastifyInstance, ctx: ApiContext): void {
       querystring: Type.Object({
         search: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Name or email contains, or the id is.' })),
         includeArchived: Type.Optional(Type.Boolean({ default: false })),
+        organisationId: Type.Optional(RowId('Multi-centre mode: only this centre\'s records')),
       }, { additionalProperties: false }),
       response: { 200: DirectoryResponse, ...problemResponses(400, 401, 409, 429) },
     },
   }, async (request) => {
     const kind = request.params.kind as DirectoryKind;
     const [view, job] = await Promise.all([
-      readDirectory(ctx.db, kind, { ...(request.query.search ? { search: request.query.search } : {}), includeArchived: request.query.includeArchived === true }),
+      readDirectory(ctx.db, kind, {
+        ...(request.query.search ? { search: request.query.search } : {}), includeArchived: request.query.includeArchived === true,
+        ...(request.query.organisationId ? { organisationId: request.query.organisationId } : {}),
+      }),
       currentJob(ctx.producer.queues, QUEUE.refreshLinks, jobIds.refreshDirectory()),
     ]);
     return {

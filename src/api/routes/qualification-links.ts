@@ -7,7 +7,7 @@ import { QUEUE } from '../../queues/names.js';
 import { lastLinkRefresh } from '../../store/links.js';
 import type { ApiContext } from '../context.js';
 import { problemResponses } from '../problems.js';
-import { Accepted, accepted, currentJob, DateTime, EmptyBody, iso, JobRef, Nullable, NullableDateTime } from '../schemas.js';
+import { Accepted, accepted, currentJob, DateTime, EmptyBody, iso, JobRef, Nullable, NullableDateTime, RowId } from '../schemas.js';
 
 // Refresh Qualification Links (Q1–Q3): queue a refresh, and read for each PICS qualification whether it is in OneFile.
 
@@ -35,6 +35,11 @@ const LinksResponse = Type.Object({
     error: Nullable(Type.String()),
   }, { additionalProperties: false, description: 'The last refresh, whatever its outcome: when it ran and what it found.' })),
   lastCompletedAt: NullableDateTime('When the links shown were read from OneFile.'),
+  centres: Type.Array(Type.Object({
+    organisationId: Type.Integer({ description: 'A OneFile centre (organisation) whose standards were read.' }),
+    lastCompletedAt: DateTime('When its links were last read.'),
+    availableQualificationIds: Type.Array(Type.Integer(), { description: 'The PICS qualifications available in that centre.' }),
+  }, { additionalProperties: false }), { description: 'Per centre, which qualifications are available (several centres only for a multi-centre provider).' }),
   job: Nullable(JobRef),
 }, { additionalProperties: false, description: 'Every PICS qualification and the last refresh' });
 
@@ -51,11 +56,15 @@ export function qualificationLinkRoutes(app: FastifyInstance, ctx: ApiContext): 
   api.get('/qualification-links', {
     schema: {
       summary: 'For each PICS qualification: available in OneFile, through which standards and pathways; and the last refresh',
-      tags: ['qualification-links'], response: { 200: LinksResponse, ...problemResponses(400, 401, 429) },
+      tags: ['qualification-links'],
+      querystring: Type.Object({
+        organisationId: Type.Optional(RowId('The centre whose links to list (default: the one last refreshed)')),
+      }, { additionalProperties: false }),
+      response: { 200: LinksResponse, ...problemResponses(400, 401, 429) },
     },
-  }, async () => {
+  }, async (request) => {
     const [view, last, job] = await Promise.all([
-      readQualificationLinks(ctx.db), lastLinkRefresh(ctx.db), currentJob(ctx.producer.queues, QUEUE.refreshLinks, jobIds.refreshLinks()),
+      readQualificationLinks(ctx.db, request.query.organisationId), lastLinkRefresh(ctx.db), currentJob(ctx.producer.queues, QUEUE.refreshLinks, jobIds.refreshLinks()),
     ]);
     return {
       organisationId: view.organisationId,
@@ -66,6 +75,7 @@ export function qualificationLinkRoutes(app: FastifyInstance, ctx: ApiContext): 
         linksAdded: last.links_added, linksGone: last.links_gone, callsMade: last.calls_made, error: last.error,
       } : null,
       lastCompletedAt: iso(view.refreshedAt),
+      centres: view.centres.map((c) => ({ organisationId: c.organisationId, lastCompletedAt: c.refreshedAt.toISOString(), availableQualificationIds: c.availableQualificationIds })),
       job,
     };
   });

@@ -4,6 +4,7 @@ import type { EnrolPlan } from '../../rules/enrol-plan.js';
 import { readEnrolSteps, recordEnrolStep } from '../../store/enrol.js';
 import { EnrolInvalidError } from '../errors.js';
 import { recordLearnerPushed } from '../../store/sync-state.js';
+import { readLearnerCentre, recordLearnerCentre } from '../../store/centres.js';
 import type { OneFileCtx } from './context.js';
 import { resolveClassroom, resolveOfficer, resolvePlacement } from './find-or-create.js';
 import { uploadReviewOnce } from './review-upload.js';
@@ -29,8 +30,29 @@ function omitNulls<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as T;
 }
 
+/**
+ * The learner's centre is kept before the learner is created, so every later job works in it. An earlier attempt
+ * into another centre (the user chose again after a failure) may have created the learner there before it
+ * stopped: one search of that centre says, and such a learner is reported, never left behind as a twin.
+ */
+async function keepLearnerCentre(ctx: OneFileCtx, plan: EnrolPlan): Promise<void> {
+  const earlier = await readLearnerCentre(ctx.db, plan.learnerId);
+  if (earlier === plan.organisationId) return;
+  if (earlier !== null) {
+    const there = (await ctx.client.findUsers({ OrganisationID: earlier, MISID: plan.learnerIdent, Role: ONEFILE_ROLE.learner }))
+      .filter((u) => u.role === null || u.role === ONEFILE_ROLE.learner);
+    if (there.length > 0) {
+      throw new EnrolInvalidError([{
+        field: 'organisation',
+        message: `an earlier attempt enrolled learner ${plan.learnerIdent} into OneFile centre ${earlier} (learner ${there.map((u) => u.id).join(', ')}): enrol into centre ${earlier}, or remove that learner in OneFile first`,
+      }], 'duplicate-in-eportfolio');
+    }
+  }
+  await recordLearnerCentre(ctx.db, plan.learnerId, plan.organisationId);
+}
+
 export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Promise<EnrolResult> {
-  const { db, client, settings, logger } = ctx;
+  const { db, client, logger } = ctx;
   const learnerId = plan.learnerId;
   const steps = await readEnrolSteps(db, learnerId);
   const done = (key: string): number | null => {
@@ -57,12 +79,11 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
     await mark('classroom', classroomId);
   }
 
-  // E4 officers: matched by Other System ID (or MIS value in multi-centre mode), else created by name.
+  // E4 officers: the id kept for them (Other System ID, or per centre), else matched by MIS value, else created.
   const officerIds: Record<number, number> = {};
   for (const officer of plan.officers) {
     const key = `officer:${officer.officerId}`;
     let id = done(key);
-    if (id === null && officer.oneFileId !== null && !settings.multiCentre) id = officer.oneFileId;
     if (id === null) id = await resolveOfficer(ctx, org, officer);
     if (done(key) === null) await mark(key, id);
     officerIds[officer.officerId] = id;
@@ -71,6 +92,7 @@ export async function executeOneFileEnrol(ctx: OneFileCtx, plan: EnrolPlan): Pro
 
   // E1 the learner, with DefaultAssessorID, ClassroomID and PlacementID already resolved.
   let oneFileLearnerId = done('learner');
+  if (oneFileLearnerId === null) await keepLearnerCentre(ctx, plan);
   // A learner this very attempt created has only the aims and reviews this attempt gives it (and knows), so
   // the look-ups for what a crashed attempt left behind are skipped: two calls fewer on a first enrol.
   let createdNow = false;

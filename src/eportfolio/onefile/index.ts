@@ -11,6 +11,7 @@ import type { EPortfolio, EnrolContext, EnrolOutcome } from '../types.js';
 import { decideEnrol } from './enrol-input.js';
 import { executeOneFileEnrol } from './enrol.js';
 import { refreshLinksIfStale } from './links-refresh.js';
+import { listCentres } from './centres.js';
 
 /** What fresher links can change: a plan with qualifications to send, or a problem with a pathway choice (Q2). */
 function dependsOnLinks(decision: EnrolDecision): boolean {
@@ -33,7 +34,7 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
       // E2 before anything is sent: links never refreshed or too old are refreshed first (one refresh across
       // every enrol and the refresh job), so no qualification OneFile has is left out. Input a user must fix
       // for other reasons still fails at once, without a OneFile call (E8).
-      const organisationId = choices.organisationId ?? settings.organisationId;
+      const organisationId = decision.kind === 'plan' ? decision.plan.organisationId : choices.organisationId ?? settings.organisationId;
       if (organisationId && dependsOnLinks(decision)) {
         const links = { db, client: clientOf(), logger: context.logger, signal: context.signal };
         if (await refreshLinksIfStale(links, organisationId, { maxAgeHours: context.linksMaxAgeHours, jobId: context.jobId })) {
@@ -54,20 +55,26 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
       };
     },
     async listDirectory(context): Promise<DirectoryEntry[]> {
-      const organisationId = settings.organisationId;
-      if (!organisationId) return [];
+      if (!settings.organisationId && !settings.multiCentre) return [];
       const client = createClient(settings, { signal: context.signal, ...(context.logger ? { logger: context.logger } : {}) });
-      const [assessors, placements] = await Promise.all([
-        client.findUsers({ OrganisationID: organisationId, Role: ONEFILE_ROLE.assessor }),
-        client.searchPlacements(organisationId).all(),
-      ]);
-      return [
-        ...assessors.map((u) => ({
-          kind: 'assessor' as const, externalId: String(u.id), name: [u.firstName, u.lastName].filter(Boolean).join(' '),
-          email: u.email, misId: u.misId, archived: u.archived,
-        })),
-        ...placements.map((p) => ({ kind: 'employer' as const, externalId: String(p.id), name: p.name, email: null, misId: p.misId, archived: false })),
-      ];
+      const centres = await listCentres(client, settings);
+      const entries: DirectoryEntry[] = [];
+      // Multi-centre: each centre's records, said to be of that centre (Look Up OneFile ID per centre).
+      for (const organisationId of centres) {
+        const centre = settings.multiCentre ? { organisationId } : {};
+        const [assessors, placements] = await Promise.all([
+          client.findUsers({ OrganisationID: organisationId, Role: ONEFILE_ROLE.assessor }),
+          client.searchPlacements(organisationId).all(),
+        ]);
+        entries.push(
+          ...assessors.map((u) => ({
+            kind: 'assessor' as const, externalId: String(u.id), name: [u.firstName, u.lastName].filter(Boolean).join(' '),
+            email: u.email, misId: u.misId, archived: u.archived, ...centre,
+          })),
+          ...placements.map((p) => ({ kind: 'employer' as const, externalId: String(p.id), name: p.name, email: null, misId: p.misId, archived: false, ...centre })),
+        );
+      }
+      return entries;
     },
   };
 }

@@ -10,6 +10,7 @@ import type { ReviewUpload } from '../../rules/review-selection.js';
 import { planDefaultLinks, type FieldChange, type SyncPlan } from '../../rules/sync-plan.js';
 import { recordAudit } from '../../store/audit.js';
 import { cacheReviews, markEntityDone, recordLearnerPushed } from '../../store/sync-state.js';
+import { recordCentreIdentity, recordLearnerCentre } from '../../store/centres.js';
 import { EnrolInvalidError } from '../errors.js';
 import { resolveOfficer, resolvePlacement } from './find-or-create.js';
 import { uploadReviewOnce } from './review-upload.js';
@@ -85,8 +86,9 @@ type Assessor = { assessorId: number; standInReason?: string } | { skip: string 
 async function assessorFor(ctx: SyncLearnerContext, state: SyncState, org: number, upload: ReviewUpload, mainAssessor: () => Promise<number | null>): Promise<Assessor> {
   const officer = state.graph.officers.get(upload.assessorOfficerId);
   let reason: string;
+  const known = officer ? state.ids.officers.get(officer.id) : undefined;
   if (!officer) reason = `officer #${upload.assessorOfficerId} does not exist`;
-  else if (oneFileIdOf(officer.other_system_id) !== null) return { assessorId: oneFileIdOf(officer.other_system_id)! };
+  else if (known !== undefined) return { assessorId: known };
   else if (!officer.email?.trim()) reason = `officer ${officer.ident ?? `#${officer.id}`} is not linked to OneFile and has no email, which OneFile needs to create the assessor`;
   else {
     try {
@@ -135,16 +137,16 @@ interface EntityUpdate {
 }
 
 /** D7 for one officer or the employer: OneFile first (push), then PICS (pull) with the run's "done", in one transaction. */
-async function writeEntity(ctx: SyncLearnerContext, u: EntityUpdate): Promise<void> {
+async function writeEntity(ctx: SyncLearnerContext, u: EntityUpdate, centre: number): Promise<void> {
   if (Object.keys(u.push).length) await u.sendToOneFile(u.push);
   const toPics = u.changes.filter((c) => c.direction === 'to_pics');
   await ctx.db.transaction().execute(async (trx) => {
     if (toPics.length) await u.writePics(trx, Object.fromEntries(toPics.map((c) => [c.field, c.newValue])));
-    if (ctx.runId !== null) await markEntityDone(trx, u.kind, u.picsId, ctx.runId);
+    if (ctx.runId !== null) await markEntityDone(trx, u.kind, u.picsId, ctx.runId, ctx.settings.multiCentre ? centre : 0);
   });
 }
 
-async function writeDemographics(ctx: SyncLearnerContext, plan: SyncPlan): Promise<FieldChange[]> {
+async function writeDemographics(ctx: SyncLearnerContext, plan: SyncPlan, centre: number): Promise<FieldChange[]> {
   const updates: EntityUpdate[] = plan.officerUpdates.map((u) => ({
     kind: 'officer', picsId: u.officerId, push: u.push, changes: u.changes,
     sendToOneFile: (push) => ctx.client.updateUser(u.oneFileId, push), writePics: (trx, patch) => updateOfficer(trx, u.officerId, patch),
@@ -156,16 +158,23 @@ async function writeDemographics(ctx: SyncLearnerContext, plan: SyncPlan): Promi
       sendToOneFile: (push) => ctx.client.updatePlacement(o.placementId, push), writePics: (trx, patch) => updateOrganisation(trx, o.organisationId, patch),
     });
   }
-  for (const u of updates) await writeEntity(ctx, u);
+  for (const u of updates) await writeEntity(ctx, u, centre);
   return updates.flatMap((u) => u.changes);
+}
+
+/** Multi-centre: what the load learned from OneFile (the learner's centre, assessors matched by MIS value), kept. */
+async function keepLearned(ctx: SyncLearnerContext, state: SyncState): Promise<void> {
+  if (state.learned.centre) await recordLearnerCentre(ctx.db, state.graph.learner.id, state.centre);
+  for (const [oneFileId, officerId] of state.learned.officers) await recordCentreIdentity(ctx.db, 'officer', officerId, state.centre, oneFileId);
 }
 
 export async function executeSyncPlan(ctx: SyncLearnerContext, state: SyncState, plan: SyncPlan): Promise<SyncLearnerResult> {
   const { client, settings } = ctx;
   const { graph, learnerOneFileId } = state;
   const learnerId = graph.learner.id;
-  const org = settings.organisationId;
+  const org = state.centre;
 
+  await keepLearned(ctx, state);
   await writePics(ctx, state, plan);
   const pushed: FieldChange[] = [];
 
@@ -178,7 +187,7 @@ export async function executeSyncPlan(ctx: SyncLearnerContext, state: SyncState,
   const mainOfficer = graph.learner.main_officer_id === null ? undefined : graph.officers.get(graph.learner.main_officer_id);
   let mainAssessorId: Promise<number | null> | undefined;
   const mainAssessor = () => (mainAssessorId ??= (async () => {
-    const linked = mainOfficer ? oneFileIdOf(mainOfficer.other_system_id) : null;
+    const linked = mainOfficer ? state.ids.officers.get(mainOfficer.id) ?? null : null;
     if (linked !== null || !mainOfficer || !org) return linked ?? state.lastPushed.defaultAssessorId;
     return mainOfficer.email?.trim() ? resolveOfficer(ctx, org, officerUpload(mainOfficer, 'main')) : state.lastPushed.defaultAssessorId;
   })());
@@ -186,7 +195,7 @@ export async function executeSyncPlan(ctx: SyncLearnerContext, state: SyncState,
   // D7 learner push and D8 in one partial update.
   const placement = choosePlacement(graph.placements);
   const employer = settings.pushEmployerChanges && placement?.organisation && org
-    ? oneFileIdOf(placement.organisation.additional_id) ?? (await resolvePlacement(ctx, org, {
+    ? state.ids.employer ?? (await resolvePlacement(ctx, org, {
       organisationId: placement.organisation.id, ident: placement.organisation.ident, oneFileId: null, name: placement.organisation.name, placementId: placement.id,
     }))
     : null;
@@ -204,7 +213,7 @@ export async function executeSyncPlan(ctx: SyncLearnerContext, state: SyncState,
 
   if (plan.reviewUploads.length && org) pushed.push(...(await uploadReviews(ctx, state, plan, org, mainAssessor)));
 
-  const demographics = await writeDemographics(ctx, plan);
+  const demographics = await writeDemographics(ctx, plan, org);
   await recordAudit(ctx.db, audit(ctx, learnerId), [...pushed, ...demographics]);
   const toPics = plan.picsChanges.length + plan.newPicsReviews.length + demographics.filter((c) => c.direction === 'to_pics').length;
   const toEPortfolio = plan.adoptions.length + pushed.filter((c) => c.field !== 'stand_in_assessor').length

@@ -1,6 +1,10 @@
 import type { OneFileLearningAim, OneFilePlacement, OneFileReview, OneFileReviewSummary, OneFileUser } from '../../onefile/types.js';
 import { OneFileNotFoundError } from '../../onefile/errors.js';
-import { loadLearnerGraph, officersByOtherSystemIds, type LearnerGraph, type OfficerRow, type OrganisationRow } from '../../pics/index.js';
+import { loadLearnerGraph, type LearnerGraph, type OfficerRow, type OrganisationRow } from '../../pics/index.js';
+import { findOfficerIdByIdent } from '../../pics/links.js';
+import { readLearnerCentre } from '../../store/centres.js';
+import { directoryMisValues } from '../../store/directory.js';
+import { identityStore } from './identity.js';
 import { choosePlacement } from '../../rules/placement.js';
 import { selectSyncUploads } from '../../rules/sync-plan.js';
 import { planReviewReads } from '../../rules/review-reads.js';
@@ -18,6 +22,12 @@ import type { SyncLearnerContext } from './sync-context.js';
 export interface SyncState {
   graph: LearnerGraph;
   learnerOneFileId: number;
+  /** The learner's OneFile centre (organisation): every write of this sync goes there. */
+  centre: number;
+  /** Multi-centre, learned this attempt from OneFile's answers; kept by the act step (load only reads). */
+  learned: { centre: boolean; officers: Map<number, number> };
+  /** The OneFile ids, in the learner's centre, of the graph's officers and of its employer (identity.ts). */
+  ids: { officers: Map<number, number>; employer: number | null };
   /** Learning aims by id (details, from search rows or GETs). */
   aims: Map<number, OneFileLearningAim>;
   /** The learner's OneFile reviews as searched now; empty when neither S6 nor S10 needs them. */
@@ -65,24 +75,54 @@ async function readAims(ctx: SyncLearnerContext, graph: LearnerGraph, learnerOne
 }
 
 /** D7 for officers and the employer: each once per run however many learners share them. */
-async function readDemographics(ctx: SyncLearnerContext, graph: LearnerGraph): Promise<Pick<SyncState, 'officers' | 'organisation'>> {
+async function readDemographics(ctx: SyncLearnerContext, graph: LearnerGraph, ids: SyncState['ids'], centre: number): Promise<Pick<SyncState, 'officers' | 'organisation'>> {
   const { settings, db, runId, client } = ctx;
-  const notDone = async (kind: 'officer' | 'organisation', id: number) => runId === null || !(await entityDoneForRun(db, kind, id, runId));
+  // Multi-centre: an officer has an account in each centre, each reconciled once a run.
+  const scope = settings.multiCentre ? centre : 0;
+  const notDone = async (kind: 'officer' | 'organisation', id: number) => runId === null || !(await entityDoneForRun(db, kind, id, runId, scope));
   const officers: SyncState['officers'] = [];
   if (settings.officerDemographicsMode !== 'none') {
     for (const officer of graph.officers.values()) {
-      const oneFileId = oneFileIdOf(officer.other_system_id);
+      const oneFileId = ids.officers.get(officer.id) ?? null;
       if (oneFileId === null || !(await notDone('officer', officer.id))) continue;
       officers.push({ officer, oneFileId, oneFile: await client.getUser(oneFileId) });
     }
   }
   let organisation: SyncState['organisation'] = null;
   const org = choosePlacement(graph.placements)?.organisation;
-  const placementId = org ? oneFileIdOf(org.additional_id) : null;
+  const placementId = org ? ids.employer : null;
   if (settings.organisationDemographicsMode !== 'none' && org && placementId !== null && (await notDone('organisation', org.id))) {
     organisation = { organisation: org, placementId, oneFile: await client.getPlacement(placementId) };
   }
   return { officers, organisation };
+}
+
+/** The OneFile ids of the learner's officers and employer in its centre (identity.ts: where each is kept). */
+async function centreIds(ctx: SyncLearnerContext, graph: LearnerGraph, centre: number): Promise<SyncState['ids']> {
+  const store = identityStore(ctx.settings);
+  const linked = new Map([...graph.officers.values()].map((o) => [o.id, oneFileIdOf(o.other_system_id)]));
+  const officers = centre > 0 || !ctx.settings.multiCentre ? await store.readMany(ctx.db, 'officer', linked, centre) : new Map<number, number>();
+  const org = choosePlacement(graph.placements)?.organisation;
+  const employer = !org ? null
+    : ctx.settings.multiCentre ? (centre > 0 ? await store.read(ctx.db, 'employer', org.id, centre) : null) : oneFileIdOf(org.additional_id);
+  return { officers, employer };
+}
+
+/**
+ * D6, multi-centre: a review's assessor the worker has no id for is matched as PICSWeb matches in that mode — its
+ * OneFile MIS value against the PICS officer idents — from the cached directory where it lists the assessor,
+ * else by one GET of the user. Only matches are returned (to be kept); an assessor with no PICS officer is left.
+ */
+async function matchAssessorsByMis(ctx: SyncLearnerContext, oneFileIds: number[], centre: number): Promise<Map<number, number>> {
+  const matched = new Map<number, number>();
+  if (oneFileIds.length === 0) return matched;
+  const cached = await directoryMisValues(ctx.db, centre, oneFileIds);
+  for (const oneFileId of oneFileIds) {
+    const mis = cached.has(oneFileId) ? cached.get(oneFileId)! : (await ctx.client.getUser(oneFileId)).misId;
+    const officerId = mis?.trim() ? await findOfficerIdByIdent(ctx.db, mis) : null;
+    if (officerId !== null) matched.set(oneFileId, officerId);
+  }
+  return matched;
 }
 
 export async function loadSyncState(ctx: SyncLearnerContext, learnerId: number): Promise<SyncState | { skipped: string }> {
@@ -91,6 +131,14 @@ export async function loadSyncState(ctx: SyncLearnerContext, learnerId: number):
   if (!graph) return { skipped: `learner #${learnerId} no longer exists in PICS` };
   const learnerOneFileId = graph.learner.onefile_id;
   if (learnerOneFileId === null) return { skipped: `learner ${graph.learner.ident} is not in OneFile` };
+
+  // The learner's centre: kept at enrol; else (a learner linked by hand, or enrolled before centres were kept)
+  // the default — or, multi-centre, where OneFile says the learner is, which costs a GET once per learner.
+  const recordedCentre = await readLearnerCentre(db, learnerId);
+  let fetchedLearner: OneFileUser | null = null;
+  if (recordedCentre === null && settings.multiCentre) fetchedLearner = await client.getUser(learnerOneFileId);
+  const centre = recordedCentre ?? fetchedLearner?.organisationId ?? settings.organisationId ?? 0;
+  const ids = await centreIds(ctx, graph, centre);
 
   const aims = await readAims(ctx, graph, learnerOneFileId);
 
@@ -106,13 +154,16 @@ export async function loadSyncState(ctx: SyncLearnerContext, learnerId: number):
     reviews.push(...reads.fromRows);
     for (const id of reads.toGet) reviews.push(await client.getReview(id));
   }
-  const assessorIds = [...new Set(reviews.map((r) => r.assessorId).filter((id): id is number => id !== null))].map(String);
-  const officerByOneFileId = new Map([...(await officersByOtherSystemIds(db, assessorIds))].map(([k, v]) => [Number(k), v]));
+  const assessorIds = [...new Set(reviews.map((r) => r.assessorId).filter((id): id is number => id !== null))];
+  const officerByOneFileId = await identityStore(settings).officersByOneFileId(db, assessorIds, centre);
+  const learnedOfficers = settings.multiCentre ? await matchAssessorsByMis(ctx, assessorIds.filter((id) => !officerByOneFileId.has(id)), centre) : new Map<number, number>();
+  for (const [oneFileId, officerId] of learnedOfficers) officerByOneFileId.set(oneFileId, officerId);
 
-  const oneFileLearner = settings.learnerDemographicsMode !== 'none' ? await client.getUser(learnerOneFileId) : null;
+  const oneFileLearner = settings.learnerDemographicsMode === 'none' ? null : fetchedLearner ?? await client.getUser(learnerOneFileId);
   const lastPushed = await readLearnerPushed(db, learnerId);
   return {
-    graph, learnerOneFileId, aims, reviewRows, reviews, known, oneFileLearner, officerByOneFileId, lastPushed,
-    ...(await readDemographics(ctx, graph)),
+    graph, learnerOneFileId, centre, ids, learned: { centre: recordedCentre === null && settings.multiCentre && centre > 0, officers: learnedOfficers },
+    aims, reviewRows, reviews, known, oneFileLearner, officerByOneFileId, lastPushed,
+    ...(await readDemographics(ctx, graph, ids, centre)),
   };
 }
