@@ -76,6 +76,22 @@ export interface EportfolioSyncEnrol {
   updated_at: Generated<Timestamp>;
 }
 
+export interface EportfolioSyncEnrolBatch {
+  id: Generated<number>;
+  options: Generated<Json>;
+  reason: string;
+  requested_at: Generated<Timestamp>;
+}
+
+export interface EportfolioSyncEnrolBatchLearner {
+  admitted: string;
+  batch_id: number;
+  job_id: string | null;
+  learner_id: number;
+  refusal_code: string | null;
+  refusal_message: string | null;
+}
+
 export interface EportfolioSyncEnrolStep {
   done_at: Generated<Timestamp>;
   external_id: string | null;
@@ -387,6 +403,8 @@ export interface DB {
   "eportfolio_sync.centre_identity": EportfolioSyncCentreIdentity;
   "eportfolio_sync.directory_entry": EportfolioSyncDirectoryEntry;
   "eportfolio_sync.enrol": EportfolioSyncEnrol;
+  "eportfolio_sync.enrol_batch": EportfolioSyncEnrolBatch;
+  "eportfolio_sync.enrol_batch_learner": EportfolioSyncEnrolBatchLearner;
   "eportfolio_sync.enrol_step": EportfolioSyncEnrolStep;
   "eportfolio_sync.entity_sync": EportfolioSyncEntitySync;
   "eportfolio_sync.job_lock_loss": EportfolioSyncJobLockLoss;

@@ -38,6 +38,11 @@ export const jobIds = {
   dailyRun: (stamp: string) => `daily-sync-${stamp}`,
 };
 
+/** The queue of an enrol job, by its id: a cohort's (jobIds.batchEnrol) or a click's. */
+export function enrolQueueOfJob(jobId: string): QueueName {
+  return jobId.startsWith('batch-enrol-') ? QUEUE.enrolBatch : QUEUE.enrol;
+}
+
 export const JOB_NAME = {
   enrol: 'enrol-learner',
   refreshLinks: 'refresh-qualification-links',
