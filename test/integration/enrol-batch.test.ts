@@ -90,7 +90,7 @@ describe('a cohort and the clicks of its learners (issue 21)', () => {
   });
 
   it('a learner already queued by a click stays a click; a click on a learner the batch has not started takes it over', async () => {
-    const [c, d, e] = await Promise.all(['L0033', 'L0034', 'L0035'].map((i) => h.producer.resolveLearnerIdent(i)));
+    const [c, d, e] = (await Promise.all(['L0033', 'L0034', 'L0035'].map((i) => h.producer.resolveLearnerIdent(i)))) as [number, number, number];
     const click = await h.producer.enqueueEnrol(c, { pathways: PATHWAY });
     const answer = await h.producer.enqueueEnrolBatch([c, d, e], { pathways: PATHWAY }, 'cli');
     expect(answer.learners.map((m) => [m.learnerId, m.admitted, m.jobId])).toEqual([

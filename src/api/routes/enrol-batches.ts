@@ -71,6 +71,8 @@ export function enrolBatchRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
   api.post('/enrol-batches', {
+    // A cohort's ids outgrow the API's default body limit (api.bodyLimitBytes): room for the largest batch.
+    bodyLimit: MAX_BATCH_LEARNERS * 12 + 4_096,
     schema: {
       summary: 'Enrol a cohort as one batch, behind every click',
       description: 'Queues each learner\'s enrol as batch work: a Create in OneFile or Refresh with OneFile click goes first, whatever the batch. '
