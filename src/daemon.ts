@@ -51,7 +51,7 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
   const metrics = createMetrics({ queues: Object.values(base.queues), logger });
   const deps: Deps = { ...base, metrics };
   // Every client the jobs make reports its requests, and the shared budget its waits, to /metrics.
-  const clients = createOneFileClientFactory({ redis: deps.redis, config, logger, onWait: (ms) => metrics.limiterWait(ms) });
+  const clients = createOneFileClientFactory({ redis: deps.redis, config, logger, onWait: (ms, _customer, lane) => metrics.limiterWait(ms, lane) });
   metrics.watchBudget(() => clients.budget.stats());
   const createClient = withRequestMetrics(clients, metrics);
   const dashboard = dashboardPlugin({ queues: Object.values(deps.queues), config: config.dashboard, logger });
