@@ -165,7 +165,7 @@ export const configSchema = {
     },
     batchHorizonSlots: {
       doc: 'How many budget slots ahead batch work may reserve: a click\'s OneFile call finds at most this many batch calls before it (each slot is 60 s ÷ (calls per minute × headroom), 0.21 s at 300 a minute). Fewer answers clicks sooner; too few leaves slots unused while batch callers take turns (bench/interactive).',
-      format: ratio(0, 100), default: 2, env: 'ONEFILE_BATCH_HORIZON_SLOTS',
+      format: ratio(0, 100), default: 1, env: 'ONEFILE_BATCH_HORIZON_SLOTS',
     },
     penaltyMs: {
       doc: 'How far a 429 without Retry-After pushes every process back.', format: 'nat', default: 60_000, env: 'ONEFILE_PENALTY_MS',
