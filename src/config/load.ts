@@ -11,7 +11,7 @@ export interface Config {
   http: { host: string; port: number };
   log: { level: string; pretty: boolean };
   workers: {
-    enrolConcurrency: number; enrolBatchConcurrency: number; refreshLinksConcurrency: number; dailySyncConcurrency: number;
+    enrolConcurrency: number; enrolBatchConcurrency: number; refreshLinksConcurrency: number; clickPollMs: number; dailySyncConcurrency: number;
     lockDurationMs: number; stalledIntervalMs: number; learnerLeaseMs: number; learnerWaitMs: number; maxStalledCount: number; retryBackoffMs: number;
   };
   onefile: {

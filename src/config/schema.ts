@@ -121,6 +121,10 @@ export const configSchema = {
     dailySyncConcurrency: {
       doc: 'Concurrent daily-sync-per-learner jobs per process.', format: positiveInt, default: 8, env: 'DAILY_SYNC_CONCURRENCY',
     },
+    clickPollMs: {
+      doc: 'How often each process looks for a Refresh with OneFile waiting for a worker that daily children hold; it then starts one worker for that click alone (0 = never: the click waits for a child to finish).',
+      format: 'nat', default: 100, env: 'WORKER_CLICK_POLL_MS',
+    },
     lockDurationMs: {
       doc: "How long a running job's lock lasts between renewals (BullMQ lockDuration); a process that dies leaves its jobs locked this long.",
       format: positiveInt, default: 30_000, env: 'WORKER_LOCK_DURATION_MS',
