@@ -31,7 +31,13 @@ export function jobDefinitions(createClient: OneFileClientFactory, ePortfolios: 
   ];
 }
 
-/** How many jobs of each queue one process runs at once. */
+/**
+ * How many jobs of each queue one process runs at once. Clicks never wait long for one (issue 21): a batch job
+ * holds its worker for many seconds, as each of its calls waits its turn in the budget's batch line, so workers
+ * free only as often as batch jobs finish. Hence a cohort's enrols run on enrol-batch, never on the clicks'
+ * enrol-learner workers; and on daily-sync-per-learner, which Refresh with OneFile shares with the daily children
+ * (SPEC), the daemon makes one more worker for a click that waits (jobs/click-reserve.ts). bench/interactive.
+ */
 const CONCURRENCY: Record<QueueName, (deps: Deps) => number> = {
   [QUEUE.enrol]: (deps) => deps.config.workers.enrolConcurrency,
   [QUEUE.refreshLinks]: (deps) => deps.config.workers.refreshLinksConcurrency,
