@@ -9,6 +9,7 @@ import { seedCatalogue, resetDemoData } from './demo/seed-pics.js';
 import { registerConnectionTest } from './cli/connection-test.js';
 import { registerDirectory } from './cli/directory.js';
 import { registerEnqueue } from './cli/enqueue.js';
+import { registerEnrolBatch } from './cli/enrol-batch.js';
 import { registerPreview } from './cli/preview.js';
 import { registerProbe } from './cli/probe.js';
 import { registerPrune } from './cli/prune.js';
@@ -111,6 +112,7 @@ program
 
 // Operator commands (src/cli/*): each validates config, opens what it needs, closes it, and exits non-zero on failure.
 registerEnqueue(program);
+registerEnrolBatch(program);
 registerPreview(program);
 registerStatus(program);
 registerReports(program);

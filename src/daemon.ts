@@ -8,7 +8,9 @@ import { dashboardPlugin } from './http/dashboard.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
 import { exponentialJitterBackoff } from './jobs/error-policy.js';
 import { EXPONENTIAL_JITTER_BACKOFF } from './queues/job-options.js';
+import { startClickReserve } from './jobs/click-reserve.js';
 import { jobDefinitions, queueWorkers } from './jobs/registry.js';
+import { QUEUE } from './queues/names.js';
 import type { Logger } from './logging/logger.js';
 import { withRequestMetrics } from './metrics/client-factory.js';
 import { createMetrics, type WorkerMetrics } from './metrics/metrics.js';
@@ -51,7 +53,7 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
   const metrics = createMetrics({ queues: Object.values(base.queues), logger });
   const deps: Deps = { ...base, metrics };
   // Every client the jobs make reports its requests, and the shared budget its waits, to /metrics.
-  const clients = createOneFileClientFactory({ redis: deps.redis, config, logger, onWait: (ms) => metrics.limiterWait(ms) });
+  const clients = createOneFileClientFactory({ redis: deps.redis, config, logger, onWait: (ms, _customer, lane) => metrics.limiterWait(ms, lane) });
   metrics.watchBudget(() => clients.budget.stats());
   const createClient = withRequestMetrics(clients, metrics);
   const dashboard = dashboardPlugin({ queues: Object.values(deps.queues), config: config.dashboard, logger });
@@ -62,11 +64,11 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
     // Not fatal: a job holding a connection needs no second one, so the others only queue for theirs.
     logger.warn({ poolSize: config.postgres.poolSize, concurrentJobs }, 'fewer Postgres connections than concurrent jobs: some jobs will wait for a connection; raise DATABASE_POOL_SIZE');
   }
-  const workers = definitions.map((definition) => {
-    const worker = new Worker(definition.queue, definition.createProcessor(deps), {
+  const startWorker = (definition: (typeof definitions)[number], processor: ReturnType<(typeof definitions)[number]['createProcessor']>, concurrency: number) => {
+    const worker = new Worker(definition.queue, processor, {
       connection: { url: config.redis.url, maxRetriesPerRequest: null },
       prefix: config.redis.prefix,
-      concurrency: definition.concurrency(deps),
+      concurrency,
       // A killed process's jobs come back after its locks expire, found by the next stalled-job check.
       lockDuration: config.workers.lockDurationMs,
       stalledInterval: config.workers.stalledIntervalMs,
@@ -79,7 +81,17 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
     });
     worker.on('error', (error) => logger.error({ err: error, queue: definition.queue }, 'worker error'));
     return worker;
-  });
+  };
+  const processors = new Map(definitions.map((d) => [d.queue, d.createProcessor(deps)]));
+  const workers = definitions.map((definition) => startWorker(definition, processors.get(definition.queue)!, definition.concurrency(deps)));
+  // Refresh with OneFile shares its queue with the daily children: a slot is made for it when it waits (jobs/click-reserve.ts).
+  const daily = definitions.find((d) => d.queue === QUEUE.dailySync);
+  const reserves = daily && config.workers.clickPollMs > 0
+    ? [startClickReserve({
+      queue: deps.queues[QUEUE.dailySync], pollMs: config.workers.clickPollMs, logger,
+      createWorker: () => startWorker(daily, processors.get(QUEUE.dailySync)!, 1),
+    })]
+    : [];
 
   // Its own connection: busy jobs may hold every pooled one (a per-learner lock lasts across OneFile calls,
   // which wait while Redis is down), and Postgres must not be reported down for that.
@@ -122,10 +134,11 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
     stopping ??= (async () => {
       logger.info({ reason, graceMs: config.shutdown.graceMs }, 'shutting down: no new jobs');
       http.markShuttingDown();
-      const closing = Promise.all(workers.map((w) => w.close()));
+      const closing = Promise.all([...workers.map((w) => w.close()), ...reserves.map((r) => r.stop())]);
       if ((await Promise.race([closing, sleep(config.shutdown.graceMs)])) === 'timeout') {
         logger.warn('grace period over: cancelling running jobs');
         for (const worker of workers) worker.cancelAllJobs('shutdown');
+        for (const reserve of reserves) reserve.cancel('shutdown');
         // close(true) does not wait for jobs; bounded again because close() can hang while Redis is down.
         await Promise.race([Promise.all(workers.map((w) => w.close(true))), sleep(2_000)]);
       }

@@ -23,6 +23,8 @@ export function budgetEnv(s: TimeScale): Record<string, string> {
     ONEFILE_BURST: String(s.burst),
     // 30 OneFile seconds of budget wait before a job is delayed instead (the default), a 60 s push-back after a 429.
     ONEFILE_MAX_WAIT_MS: String(Math.round(30_000 / s.speed)),
+    // Batch work's bound likewise (the default 30 OneFile seconds), or compressed time would stretch it ×speed.
+    ONEFILE_BULK_MAX_WAIT_MS: String(Math.round(30_000 / s.speed)),
     ONEFILE_PENALTY_MS: String(Math.round(60_000 / s.speed)),
   };
 }

@@ -7,6 +7,7 @@ import * as probeReport from './2026-12-01-0005-probe-report.js';
 import * as retentionIndexes from './2026-12-01-0006-retention-indexes.js';
 import * as centres from './2026-12-01-0007-centres.js';
 import * as classrooms from './2026-12-01-0008-classrooms.js';
+import * as enrolBatches from './2026-12-02-0008-enrol-batches.js';
 
 // A static list rather than FileMigrationProvider: the same code runs from dist/, from Jest's ESM loader and
 // from the CLI without any path juggling, and a missing import is a compile error instead of a skipped file.
@@ -19,4 +20,5 @@ export const workerMigrations: Record<string, Migration> = {
   '2026-12-01-0006-retention-indexes': retentionIndexes,
   '2026-12-01-0007-centres': centres,
   '2026-12-01-0008-classrooms': classrooms,
+  '2026-12-02-0008-enrol-batches': enrolBatches,
 };

@@ -11,6 +11,7 @@ import { problemResponses } from './problems.js';
 import { connectionTestRoutes } from './routes/connection-test.js';
 import { dailySyncRoutes } from './routes/daily-sync.js';
 import { directoryRoutes } from './routes/directory.js';
+import { enrolBatchRoutes } from './routes/enrol-batches.js';
 import { enrolRoutes } from './routes/enrol.js';
 import { jobRoutes } from './routes/jobs.js';
 import { learnerRoutes } from './routes/learners.js';
@@ -66,7 +67,7 @@ export function apiPlugin(options: { context: Omit<ApiContext, 'config' | 'logge
           security: [{ apiKey: [] }],
           tags: [
             { name: 'status', description: 'The OneFile Summary page: Integration Status' },
-            { name: 'enrol', description: 'Create in OneFile (E1–E8)' },
+            { name: 'enrol', description: 'Create in OneFile (E1–E8), one learner or a cohort as a batch' },
             { name: 'learners', description: 'Refresh with OneFile and a learner\'s sync history' },
             { name: 'qualification-links', description: 'Refresh Qualification Links (Q1–Q3)' },
             { name: 'connection-test', description: 'Connection Test' },
@@ -89,7 +90,7 @@ export function apiPlugin(options: { context: Omit<ApiContext, 'config' | 'logge
         },
       }, async () => scope.swagger());
 
-      for (const routes of [statusRoutes, enrolRoutes, learnerRoutes, qualificationLinkRoutes, connectionTestRoutes, dailySyncRoutes, directoryRoutes, jobRoutes]) {
+      for (const routes of [statusRoutes, enrolRoutes, enrolBatchRoutes, learnerRoutes, qualificationLinkRoutes, connectionTestRoutes, dailySyncRoutes, directoryRoutes, jobRoutes]) {
         await scope.register(async (group) => routes(group, context));
       }
     }, { prefix: API_PREFIX });

@@ -15,7 +15,7 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 export const DateTime = (description?: string) => Type.String({ format: 'date-time', ...(description ? { description } : {}) });
 export const NullableDateTime = (description?: string) => Nullable(DateTime(description));
 
-export const QueueNameSchema = Type.Enum([QUEUE.enrol, QUEUE.refreshLinks, QUEUE.dailySync], { description: 'A BullMQ queue of the worker.' });
+export const QueueNameSchema = Type.Enum([QUEUE.enrol, QUEUE.refreshLinks, QUEUE.dailySync, QUEUE.enrolBatch], { description: 'A BullMQ queue of the worker.' });
 
 export const JobRef = Type.Object({
   queue: QueueNameSchema,

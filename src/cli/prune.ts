@@ -10,7 +10,7 @@ import { fields, print, printJson } from './output.js';
  * running): closes the runs a crash left running, deletes rows past their retention.* periods, prints counts.
  */
 export function registerPrune(program: Command): void {
-  withJson(program.command('prune').description('delete audit lines, sync rows, job outcomes and runs past their retention periods, once'))
+  withJson(program.command('prune').description('delete audit lines, sync rows, job outcomes, runs and enrol batches past their retention periods, once'))
     .action(action(async (options: { json?: boolean }) => {
       await withContext(async ({ config, db, producer }) => {
         const result = await runRetentionPrune(db, config, liveIn(producer.queues[QUEUE.dailySync]), cliLogger());
@@ -21,6 +21,7 @@ export function registerPrune(program: Command): void {
           [`sync learner rows deleted (before ${result.cutoffs.syncLearner.toISOString()})`, result.syncLearnersDeleted],
           [`job outcomes deleted (before ${result.cutoffs.jobOutcome.toISOString()})`, result.jobOutcomesDeleted],
           [`runs deleted (started before ${result.cutoffs.run.toISOString()})`, result.runsDeleted],
+          ['enrol batches deleted (asked before the same)', result.enrolBatchesDeleted],
         ]));
       });
     }));

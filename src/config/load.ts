@@ -11,11 +11,11 @@ export interface Config {
   http: { host: string; port: number };
   log: { level: string; pretty: boolean };
   workers: {
-    enrolConcurrency: number; refreshLinksConcurrency: number; dailySyncConcurrency: number;
+    enrolConcurrency: number; enrolBatchConcurrency: number; refreshLinksConcurrency: number; clickPollMs: number; dailySyncConcurrency: number;
     lockDurationMs: number; stalledIntervalMs: number; learnerLeaseMs: number; learnerWaitMs: number; maxStalledCount: number; retryBackoffMs: number;
   };
   onefile: {
-    callsPerMinute: number; headroom: number; burst: number; maxWaitMs: number; bulkMaxWaitMs: number; penaltyMs: number;
+    callsPerMinute: number; headroom: number; burst: number; maxWaitMs: number; bulkMaxWaitMs: number; batchHorizonSlots: number; penaltyMs: number;
     timeoutMs: number; maxResponseBytes: number; baseUrlOverride: string; allowHttpBaseUrl: boolean;
   };
   shutdown: { graceMs: number };

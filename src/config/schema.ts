@@ -108,12 +108,22 @@ export const configSchema = {
     pretty: { doc: 'Human-readable logs (development only; production logs are JSON).', format: Boolean, default: false, env: 'LOG_PRETTY' },
   },
   workers: {
-    enrolConcurrency: { doc: 'Concurrent enrol-learner jobs per process.', format: positiveInt, default: 2, env: 'ENROL_CONCURRENCY' },
+    enrolConcurrency: {
+      doc: 'Concurrent enrol-learner jobs per process: Create in OneFile clicks only, so a click never waits for a cohort\'s enrols to free a worker.',
+      format: positiveInt, default: 2, env: 'ENROL_CONCURRENCY',
+    },
+    enrolBatchConcurrency: {
+      doc: 'Concurrent enrol-batch jobs (a cohort\'s enrols) per process.', format: positiveInt, default: 2, env: 'ENROL_BATCH_CONCURRENCY',
+    },
     refreshLinksConcurrency: {
       doc: 'Concurrent refresh-qualification-links jobs per process.', format: positiveInt, default: 1, env: 'REFRESH_LINKS_CONCURRENCY',
     },
     dailySyncConcurrency: {
       doc: 'Concurrent daily-sync-per-learner jobs per process.', format: positiveInt, default: 8, env: 'DAILY_SYNC_CONCURRENCY',
+    },
+    clickPollMs: {
+      doc: 'How often each process looks for a Refresh with OneFile waiting for a worker that daily children hold; it then starts one worker for that click alone (0 = never: the click waits for a child to finish).',
+      format: 'nat', default: 100, env: 'WORKER_CLICK_POLL_MS',
     },
     lockDurationMs: {
       doc: "How long a running job's lock lasts between renewals (BullMQ lockDuration); a process that dies leaves its jobs locked this long.",
@@ -154,8 +164,12 @@ export const configSchema = {
       format: 'nat', default: 30_000, env: 'ONEFILE_MAX_WAIT_MS',
     },
     bulkMaxWaitMs: {
-      doc: 'The same bound for the daily sync\'s children: short, so the shared line stays short and a user\'s Refresh with OneFile is served within seconds (bench/limiter).',
-      format: 'nat', default: 5_000, env: 'ONEFILE_BULK_MAX_WAIT_MS',
+      doc: 'The same bound for batch work (daily children, cohort enrols), which waits in the budget\'s batch line behind every click: long enough for that line (about 0.2 s per batch job running, in every process), or batch jobs keep stepping aside and starting again.',
+      format: 'nat', default: 30_000, env: 'ONEFILE_BULK_MAX_WAIT_MS',
+    },
+    batchHorizonSlots: {
+      doc: 'How many budget slots ahead batch work may reserve: a click\'s OneFile call finds at most this many batch calls before it (each slot is 60 s ÷ (calls per minute × headroom), 0.21 s at 300 a minute). Fewer answers clicks sooner; too few leaves slots unused while batch callers take turns (bench/interactive).',
+      format: ratio(0, 100), default: 1, env: 'ONEFILE_BATCH_HORIZON_SLOTS',
     },
     penaltyMs: {
       doc: 'How far a 429 without Retry-After pushes every process back.', format: 'nat', default: 60_000, env: 'ONEFILE_PENALTY_MS',

@@ -83,6 +83,22 @@ export interface EportfolioSyncEnrol {
   updated_at: Generated<Timestamp>;
 }
 
+export interface EportfolioSyncEnrolBatch {
+  id: Generated<number>;
+  options: Generated<Json>;
+  reason: string;
+  requested_at: Generated<Timestamp>;
+}
+
+export interface EportfolioSyncEnrolBatchLearner {
+  admitted: string;
+  batch_id: number;
+  job_id: string | null;
+  learner_id: number;
+  refusal_code: string | null;
+  refusal_message: string | null;
+}
+
 export interface EportfolioSyncEnrolStep {
   done_at: Generated<Timestamp>;
   external_id: string | null;
@@ -395,6 +411,8 @@ export interface DB {
   "eportfolio_sync.classroom": EportfolioSyncClassroom;
   "eportfolio_sync.directory_entry": EportfolioSyncDirectoryEntry;
   "eportfolio_sync.enrol": EportfolioSyncEnrol;
+  "eportfolio_sync.enrol_batch": EportfolioSyncEnrolBatch;
+  "eportfolio_sync.enrol_batch_learner": EportfolioSyncEnrolBatchLearner;
   "eportfolio_sync.enrol_step": EportfolioSyncEnrolStep;
   "eportfolio_sync.entity_sync": EportfolioSyncEntitySync;
   "eportfolio_sync.job_lock_loss": EportfolioSyncJobLockLoss;

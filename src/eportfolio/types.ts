@@ -1,4 +1,5 @@
 import type { DirectoryEntry } from '../domain/directory.js';
+import type { CallLane } from '../limiter/call-budget.js';
 import type { Logger } from '../logging/logger.js';
 import type { EnrolChoices, EnrolDecision, NotLinkedQualification } from '../rules/enrol-plan.js';
 
@@ -22,6 +23,8 @@ export interface EnrolContext {
   jobId: string | null;
   /** Oldest qualification links (Q1) the enrol may use, in hours (config links.maxAgeHours); older ones are refreshed first. */
   linksMaxAgeHours: number;
+  /** The budget lane of its calls: a cohort's enrol is batch work; a Create in OneFile click (the default) is not. */
+  lane?: CallLane;
 }
 
 export interface EnrolPreview {

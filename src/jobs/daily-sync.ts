@@ -102,8 +102,8 @@ async function runLearnerSync(ctx: JobContext<SyncLearnerJobData>, deps: Deps, c
   if (!(await readRun(deps.db, runId))) throw new UnrecoverableError(`sync run ${runId} does not exist`);
   // D11 per learner: its syncs do the first-sync work until one of them completes (or our enrol did it).
   const firstSync = !(await isFirstSyncDone(deps.db, learnerId));
-  // Daily children wait briefly for a budget slot, then step aside (delayed), so on-demand refreshes find a short line.
-  const client = createClient(settings, { signal: ctx.signal, logger: ctx.logger, ...(ctx.data.runId ? { maxWaitMs: deps.config.onefile.bulkMaxWaitMs } : {}) });
+  // Daily children are batch work: their calls wait in the budget's batch line, behind every Refresh with OneFile.
+  const client = createClient(settings, { signal: ctx.signal, logger: ctx.logger, lane: ctx.lane });
   try {
     const now = new Date();
     const result = await syncOneFileLearner(
@@ -148,6 +148,8 @@ export function syncLearnerJob(createClient: OneFileClientFactory): JobDefinitio
     name: JOB_NAME.syncLearner,
     parse: parseSyncLearnerJobData,
     learnerIdOf: (data) => data.learnerId,
+    // A daily run's child is batch work; Refresh with OneFile (no run) is a user's click.
+    laneOf: (data) => (data.runId ? 'batch' : 'interactive'),
     handle: (ctx) => runLearnerSync(ctx, ctx.deps, createClient),
     async onFinalFailure(ctx, reason) {
       if (ctx.data.runId) {

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Deps } from '../deps.js';
+import type { CallLane } from '../limiter/call-budget.js';
 import type { Logger } from '../logging/logger.js';
 import type { JobName } from '../queues/job-options.js';
 import type { QueueName } from '../queues/names.js';
@@ -18,6 +19,8 @@ export interface JobContext<T> {
   signal: AbortSignal;
   logger: Logger;
   deps: Deps;
+  /** The OneFile budget lane of every call the job makes: a user's click (interactive) or batch work. */
+  lane: CallLane;
   /** Set when the job has to end early without error (S1 off …): recorded as "skipped". */
   skip(reason: string): { skipped: string };
 }
@@ -36,6 +39,8 @@ export interface JobDefinition<T = never, R = unknown> {
   parse: (raw: unknown) => T;
   /** The learner the job works on: it then runs only while it holds that learner (one learner, one job). */
   learnerIdOf?: (data: T) => number | undefined;
+  /** Batch work (a daily child, a cohort's enrol) queues behind users' clicks for OneFile calls; default interactive. */
+  laneOf?: (data: T) => CallLane;
   handle: (ctx: JobContext<T>) => Promise<R>;
   /** Called once when the job will not run again (failed for good), with the reason. */
   onFinalFailure?: (ctx: JobContext<T>, reason: string) => Promise<void>;

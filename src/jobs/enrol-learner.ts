@@ -25,6 +25,8 @@ export function enrolLearnerJob(factories: EPortfolioFactories): JobDefinition<E
     name: JOB_NAME.enrol,
     parse: parseEnrolJobData,
     learnerIdOf: (data) => data.learnerId,
+    // A cohort's enrol (it carries its batch) is batch work; a Create in OneFile click is not.
+    laneOf: (data) => (data.batchId ? 'batch' : 'interactive'),
     async handle(ctx) {
       const { deps } = ctx;
       const { learnerId } = ctx.data;
@@ -37,7 +39,7 @@ export function enrolLearnerJob(factories: EPortfolioFactories): JobDefinition<E
       await recordEnrolStarted(deps.db, learnerId, ctx.job.id ?? null);
       try {
         const outcome = await ePortfolio.enrol(learnerId, choicesOf(ctx.data), {
-          signal: ctx.signal, logger: ctx.logger, jobId: ctx.job.id ?? null, linksMaxAgeHours: deps.config.links.maxAgeHours,
+          signal: ctx.signal, logger: ctx.logger, jobId: ctx.job.id ?? null, linksMaxAgeHours: deps.config.links.maxAgeHours, lane: ctx.lane,
         });
         await deps.db.transaction().execute(async (trx) => {
           await recordEnrolOutcome(trx, learnerId, { status: 'completed', externalLearnerId: outcome.externalLearnerId, notLinked: outcome.notLinked });

@@ -15,8 +15,11 @@ import { createProcessor, failUnrunnable } from './runner.js';
 /** Every job the worker runs, one definition each. */
 export function jobDefinitions(createClient: OneFileClientFactory, ePortfolios: Omit<EPortfolioFactories, 'oneFile'> = {}): AnyJobDefinition[] {
   const factories: EPortfolioFactories = { oneFile: createClient, ...ePortfolios };
+  const enrol = enrolLearnerJob(factories);
   return [
-    enrolLearnerJob(factories),
+    enrol,
+    // A cohort's enrols: the same job on a queue of its own, whose workers are not the clicks' (queues/names.ts).
+    { ...enrol, queue: QUEUE.enrolBatch },
     // The links queue carries the short, user-triggered or housekeeping jobs beside the links refresh: one
     // queue keeps the worker's queue list as SPEC names it.
     refreshQualificationLinksJob(createClient),
@@ -28,11 +31,18 @@ export function jobDefinitions(createClient: OneFileClientFactory, ePortfolios: 
   ];
 }
 
-/** How many jobs of each queue one process runs at once. */
+/**
+ * How many jobs of each queue one process runs at once. Clicks never wait long for one (issue 21): a batch job
+ * holds its worker for many seconds, as each of its calls waits its turn in the budget's batch line, so workers
+ * free only as often as batch jobs finish. Hence a cohort's enrols run on enrol-batch, never on the clicks'
+ * enrol-learner workers; and on daily-sync-per-learner, which Refresh with OneFile shares with the daily children
+ * (SPEC), the daemon makes one more worker for a click that waits (jobs/click-reserve.ts). bench/interactive.
+ */
 const CONCURRENCY: Record<QueueName, (deps: Deps) => number> = {
   [QUEUE.enrol]: (deps) => deps.config.workers.enrolConcurrency,
   [QUEUE.refreshLinks]: (deps) => deps.config.workers.refreshLinksConcurrency,
   [QUEUE.dailySync]: (deps) => deps.config.workers.dailySyncConcurrency,
+  [QUEUE.enrolBatch]: (deps) => deps.config.workers.enrolBatchConcurrency,
 };
 
 /** One queue's worker: how many jobs at once, and the processor that hands each job to its definition. */

@@ -42,7 +42,7 @@ export function createProcessor<T, R>(deps: Deps, spec: JobDefinition<T, R>): Pr
     const logger = jobLogger(deps.logger, { queue: spec.queue, jobId: job.id, learnerId });
     let skipped: string | null = null;
     const ctx: JobContext<T> = {
-      job, data, token, signal: abort, logger, deps,
+      job, data, token, signal: abort, logger, deps, lane: spec.laneOf?.(data) ?? 'interactive',
       skip: (reason) => {
         skipped = reason;
         return { skipped: reason };

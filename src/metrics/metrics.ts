@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { BudgetStats } from '../limiter/call-budget.js';
+import type { BudgetStats, CallLane } from '../limiter/call-budget.js';
 import type { Logger } from '../logging/logger.js';
 import type { OneFileRequestInfo } from '../onefile/client.js';
 import { JOB_NAME } from '../queues/job-options.js';
@@ -18,8 +18,8 @@ export interface WorkerMetrics extends JobMetrics {
   readonly registry: Registry;
   /** Feed for every OneFile client's onRequest hook. */
   oneFileRequest(info: OneFileRequestInfo): void;
-  /** Feed for the call budget's onWait hook. */
-  limiterWait(waitMs: number): void;
+  /** Feed for the call budget's onWait hook, by lane (a user's click, or batch work). */
+  limiterWait(waitMs: number, lane?: CallLane): void;
   /** Reads the budget's refusal counter at scrape time. */
   watchBudget(stats: () => BudgetStats): void;
   /** Runs these dependency checks at scrape time (worker_dependency_up). */
@@ -141,7 +141,8 @@ export function createMetrics({ queues, logger }: MetricsOptions): WorkerMetrics
   });
   const limiterWait = new Histogram({
     name: 'onefile_limiter_wait_seconds',
-    help: 'Time a call waited for its slot in the shared OneFile call budget.',
+    help: 'Time a call waited for its slot in the shared OneFile call budget, by lane: interactive (a user\'s click) or batch (daily children, cohort enrols).',
+    labelNames: ['lane'],
     buckets: WAIT_SECONDS,
     registers,
   });
@@ -245,8 +246,8 @@ export function createMetrics({ queues, logger }: MetricsOptions): WorkerMetrics
         if (info.status === 429) rateLimited.inc();
       });
     },
-    limiterWait(waitMs) {
-      safely('a budget wait', () => limiterWait.observe(waitMs / 1000));
+    limiterWait(waitMs, lane = 'interactive') {
+      safely('a budget wait', () => limiterWait.observe({ lane }, waitMs / 1000));
     },
     watchBudget(stats) {
       budgetStats = stats;

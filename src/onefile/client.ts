@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CallBudget } from '../limiter/call-budget.js';
+import type { CallBudget, CallLane } from '../limiter/call-budget.js';
 import { AUTHENTICATION, route, searchRoute, type Route } from './endpoints.js';
 import { createOneFileHttp, type WireResponse } from './http.js';
 import { pagedSearch, type PagedSearch } from './paging.js';
@@ -87,8 +87,10 @@ export interface OneFileClientOptions {
   /** Largest response body accepted (default 16 MiB); a larger one is a bad response. */
   maxResponseBytes?: number;
   logger?: Logger;
-  /** Longest wait for a budget slot per call (default: the budget's). A short one keeps bulk work from filling the line. */
+  /** Longest wait for a budget slot per call (default: the budget's); beyond it the job delays itself. */
   maxWaitMs?: number;
+  /** The budget lane of every call this client makes: a user's click, or batch work (default interactive). */
+  lane?: CallLane;
   /** Rows per search page. Default 100. */
   pageSize?: number;
   /** Called after every HTTP attempt (metrics). */
@@ -166,6 +168,7 @@ export function createOneFileClient(options: OneFileClientOptions): OneFileClien
     sessions: options.sessions,
     logger: options.logger,
     maxWaitMs: options.maxWaitMs,
+    lane: options.lane,
     onRequest: options.onRequest,
     signal: options.signal,
   });

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
-import { createCallBudget, type CallBudget } from '../limiter/call-budget.js';
+import { createCallBudget, type CallBudget, type CallLane } from '../limiter/call-budget.js';
 import type { OneFileSettings } from '../domain/settings.js';
 import { oneFileBaseUrl } from './base-url.js';
 import { createOneFileClient, type OneFileClient, type OneFileRequestInfo } from './client.js';
@@ -16,8 +16,10 @@ import { createSessionStore, type SessionStore } from './session.js';
 export interface ClientForSettingsOptions {
   signal?: AbortSignal;
   onRequest?: (info: OneFileRequestInfo) => void;
-  /** Overrides config.onefile.maxWaitMs, e.g. shorter for bulk work so on-demand calls find a short line. */
+  /** Overrides config.onefile.maxWaitMs. */
   maxWaitMs?: number;
+  /** The budget lane of the job's calls: batch for daily children and cohort enrols, else interactive (the default). */
+  lane?: CallLane;
   /** The job's logger, so the client's lines carry its queue, job and learner ids; default the process's. */
   logger?: Logger;
 }
@@ -34,7 +36,7 @@ export interface OneFileClientFactoryDeps {
   config: Readonly<Pick<Config, 'redis' | 'onefile'>>;
   logger?: Logger;
   /** Each completed budget wait (metrics: onefile_limiter_wait_seconds). */
-  onWait?: (waitMs: number, customerKey: string) => void;
+  onWait?: (waitMs: number, customerKey: string, lane: CallLane) => void;
 }
 
 export function createOneFileClientFactory({ redis, config, logger, onWait }: OneFileClientFactoryDeps): OneFileClientFactory {
@@ -48,6 +50,7 @@ export function createOneFileClientFactory({ redis, config, logger, onWait }: On
     burst: onefile.burst,
     maxWaitMs: onefile.maxWaitMs,
     penaltyMs: onefile.penaltyMs,
+    batchHorizonSlots: onefile.batchHorizonSlots,
     ...(logger ? { logger } : {}),
     ...(onWait ? { onWait } : {}),
   });
@@ -69,7 +72,9 @@ export function createOneFileClientFactory({ redis, config, logger, onWait }: On
       sessions,
       timeoutMs: onefile.timeoutMs,
       maxResponseBytes: onefile.maxResponseBytes,
-      maxWaitMs: options.maxWaitMs ?? onefile.maxWaitMs,
+      // Batch work has a bound of its own (onefile.bulkMaxWaitMs): its line is longer, behind every click.
+      maxWaitMs: options.maxWaitMs ?? (options.lane === 'batch' ? onefile.bulkMaxWaitMs : onefile.maxWaitMs),
+      ...(options.lane ? { lane: options.lane } : {}),
       ...(options.logger ?? logger ? { logger: options.logger ?? logger } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CallBudget } from '../limiter/call-budget.js';
+import type { CallBudget, CallLane } from '../limiter/call-budget.js';
 import { customerKeyFromToken } from '../limiter/customer-key.js';
 import { AUTHENTICATION, type Route } from './endpoints.js';
 import { OneFileError, OneFileRateLimitedError, oneFileErrorFromResponse, parseRetryAfter } from './errors.js';
@@ -44,6 +44,8 @@ export interface TransportOptions {
   logger?: Logger | undefined;
   /** Longest budget wait per attempt; beyond it BudgetWaitTooLongError (the job delays itself). */
   maxWaitMs?: number | undefined;
+  /** The budget lane of every attempt (the login too): default interactive. */
+  lane?: CallLane | undefined;
   onRequest?: ((info: OneFileRequestInfo) => void) | undefined;
   /** Shutdown: aborts budget waits and requests in flight, including a login. */
   signal?: AbortSignal | undefined;
@@ -102,7 +104,7 @@ function outcomeOf(status: number | null, error: unknown): RequestOutcome {
 const RETRY_AUTH = Symbol('retry with a fresh session');
 
 export function createTransport(options: TransportOptions): Transport {
-  const { http, customerToken, budget, sessions, logger, maxWaitMs, onRequest, signal: clientSignal } = options;
+  const { http, customerToken, budget, sessions, logger, maxWaitMs, lane, onRequest, signal: clientSignal } = options;
   const customerKey = customerKeyFromToken(customerToken);
   let calls = 0;
 
@@ -119,7 +121,9 @@ export function createTransport(options: TransportOptions): Transport {
     anyStatus = false,
   ): Promise<T | typeof RETRY_AUTH> {
     const { signal } = options;
-    await budget.acquire(customerKey, { signal, ...(maxWaitMs === undefined ? {} : { maxWaitMs }) });
+    // A login is everyone's: callers of every lane wait on the shared session, so it never queues as batch.
+    const attemptLane = route === AUTHENTICATION ? undefined : lane;
+    await budget.acquire(customerKey, { signal, ...(maxWaitMs === undefined ? {} : { maxWaitMs }), ...(attemptLane ? { lane: attemptLane } : {}) });
     calls += 1;
     const started = performance.now();
     let status: number | null = null;

@@ -1,11 +1,20 @@
 import type { JobsOptions, Queue } from 'bullmq';
+import type { QueueName } from './names.js';
 
 export interface Enqueued {
   jobId: string;
   /** false when the same job was already waiting or running. */
   queued: boolean;
   state: string;
+  /** Set when the job doing the work is on another queue than the one asked for (a click whose learner a cohort's enrol already runs). */
+  queue?: QueueName;
 }
+
+/** States in which a job has not started yet and can still be taken off its queue. */
+export const NOT_STARTED = ['waiting', 'prioritized', 'delayed', 'waiting-children'];
+
+/** True while a job of that state has work still to do (anything but finished or gone). */
+export const isOpen = (state: string) => state !== 'completed' && state !== 'failed' && state !== 'unknown';
 
 /**
  * Adds a job under a deterministic id. While a job with that id is waiting or running, a second request is
@@ -15,7 +24,7 @@ export async function enqueueUnique(queue: Queue, name: string, data: object, jo
   const existing = await queue.getJob(jobId);
   if (existing) {
     const state = await existing.getState();
-    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return { jobId, queued: false, state };
+    if (isOpen(state)) return { jobId, queued: false, state };
     await existing.remove();
   }
   await queue.add(name, data, { ...opts, jobId });

@@ -17,6 +17,7 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
   [QUEUE.enrol]: { attempts: 8, backoff: jobBackoff, ...KEEP },
   [QUEUE.refreshLinks]: { attempts: 5, backoff: jobBackoff, ...KEEP },
   [QUEUE.dailySync]: { attempts: 5, backoff: jobBackoff, ...KEEP },
+  [QUEUE.enrolBatch]: { attempts: 8, backoff: jobBackoff, ...KEEP },
 };
 
 /** Daily-sync children carry a priority; a user's Refresh with OneFile carries none and so runs first. */
@@ -25,6 +26,8 @@ export const DAILY_CHILD_PRIORITY = 100;
 /** BullMQ refuses ids with ':' and all-digit ids; every id we build starts with a word. */
 export const jobIds = {
   enrol: (learnerId: number) => `enrol-${learnerId}`,
+  /** A cohort's enrol of one learner, on the enrol-batch queue: one per learner, whichever batch asked. */
+  batchEnrol: (learnerId: number) => `batch-enrol-${learnerId}`,
   refreshLinks: () => 'refresh-links',
   refreshDirectory: () => 'refresh-directory',
   connectionTest: () => 'connection-test',
@@ -34,6 +37,11 @@ export const jobIds = {
   dailyChild: (runKey: string, learnerId: number) => `dsync-${runKey}-${learnerId}`,
   dailyRun: (stamp: string) => `daily-sync-${stamp}`,
 };
+
+/** The queue of an enrol job, by its id: a cohort's (jobIds.batchEnrol) or a click's. */
+export function enrolQueueOfJob(jobId: string): QueueName {
+  return jobId.startsWith('batch-enrol-') ? QUEUE.enrolBatch : QUEUE.enrol;
+}
 
 export const JOB_NAME = {
   enrol: 'enrol-learner',

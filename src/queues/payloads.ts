@@ -48,13 +48,16 @@ export interface EnrolJobData {
   organisationId?: number;
   /** qualification id → chosen standard id (Q2 pathways). */
   pathways?: Record<string, number>;
+  /** Set for a cohort's enrol (eportfolio_sync.enrol_batch); absent for a Create in OneFile click. */
+  batchId?: number;
 }
 
 export function parseEnrolJobData(raw: unknown): EnrolJobData {
   const data = record(raw);
-  onlyKeys(data, ['learnerId', 'organisationId', 'pathways']);
+  onlyKeys(data, ['learnerId', 'organisationId', 'pathways', 'batchId']);
   const learnerId = positiveInt(data, 'learnerId')!;
   const organisationId = positiveInt(data, 'organisationId', true);
+  const batchId = positiveInt(data, 'batchId', true);
   let pathways: Record<string, number> | undefined;
   if (data.pathways !== undefined) {
     const p = record(data.pathways);
@@ -64,7 +67,7 @@ export function parseEnrolJobData(raw: unknown): EnrolJobData {
       pathways[qualificationId] = positiveInt(p, qualificationId)!;
     }
   }
-  return { learnerId, ...(organisationId ? { organisationId } : {}), ...(pathways ? { pathways } : {}) };
+  return { learnerId, ...(organisationId ? { organisationId } : {}), ...(pathways ? { pathways } : {}), ...(batchId ? { batchId } : {}) };
 }
 
 export interface RefreshLinksJobData {

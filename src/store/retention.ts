@@ -18,6 +18,8 @@ export interface PruneCounts {
   jobOutcomesDeleted: number;
   /** Runs deleted (their learner rows go with them: sync_learner cascades on its run). */
   runsDeleted: number;
+  /** Enrol batches asked before the runs' cut-off (their learner rows cascade; each learner's enrol row stays). */
+  enrolBatchesDeleted: number;
 }
 
 async function deleteInBatches(db: Kysely<DB>, statement: (limit: number) => ReturnType<typeof sql>, batchSize: number): Promise<number> {
@@ -56,6 +58,13 @@ export async function pruneRuns(db: Kysely<DB>, before: Date, batchSize = 500): 
       select id from eportfolio_sync.sync_run where started_at < ${before} and status <> 'running' limit ${limit})`, batchSize);
 }
 
+/** Cohort batches (issue 21) asked before the cut-off: kept as long as runs, as a batch is a run of enrols. */
+export async function pruneEnrolBatches(db: Kysely<DB>, before: Date, batchSize = 500): Promise<number> {
+  return deleteInBatches(db, (limit) => sql`
+    delete from eportfolio_sync.enrol_batch where id in (
+      select id from eportfolio_sync.enrol_batch where requested_at < ${before} limit ${limit})`, batchSize);
+}
+
 /** Runs still 'running' that started before the cut-off: candidates for closing, with the job that ran them. */
 export async function staleRunningRuns(db: Kysely<DB>, startedBefore: Date): Promise<{ id: number; jobId: string | null }[]> {
   const rows = await db.selectFrom('eportfolio_sync.sync_run').select(['id', 'job_id'])
@@ -87,5 +96,6 @@ export async function pruneRetention(
   const syncLearnersDeleted = await pruneSyncLearners(db, cutoffs.syncLearner, batchSize);
   const jobOutcomesDeleted = await pruneJobOutcomes(db, cutoffs.jobOutcome, batchSize);
   const runsDeleted = await pruneRuns(db, cutoffs.run, Math.min(batchSize, 500));
-  return { runsClosed, auditDeleted, syncLearnersDeleted, jobOutcomesDeleted, runsDeleted };
+  const enrolBatchesDeleted = await pruneEnrolBatches(db, cutoffs.run, Math.min(batchSize, 500));
+  return { runsClosed, auditDeleted, syncLearnersDeleted, jobOutcomesDeleted, runsDeleted, enrolBatchesDeleted };
 }

@@ -48,6 +48,12 @@ describe('HTTP API bad input and error bodies', () => {
     ['an unknown query parameter', 'GET', '/api/v1/status?verbose=1', {}, 400, 'invalid-request', ['query.verbose']],
     ['an unknown queue', 'GET', '/api/v1/jobs/everything/enrol-1', {}, 400, 'invalid-request', ['params.queue']],
     ['a malformed preview pathway', 'GET', 'preview?pathways=3-41301', {}, 400, 'invalid-request', ['query.pathways']],
+    ['an empty batch', 'POST', '/api/v1/enrol-batches', { body: { learnerIds: [] } }, 400, 'invalid-request', ['body.learnerIds']],
+    ['a batch without learners', 'POST', '/api/v1/enrol-batches', { body: { pathways: [] } }, 400, 'invalid-request', ['body.learnerIds']],
+    ['a learner named twice in a batch', 'POST', '/api/v1/enrol-batches', { body: { learnerIds: [5, 6, 5] } }, 400, 'invalid-request', ['body.learnerIds[2]']],
+    ['a batch with a string for a learner id', 'POST', '/api/v1/enrol-batches', { body: { learnerIds: [5, '6'] } }, 400, 'invalid-request', ['body.learnerIds[1]']],
+    ['a batch over the largest', 'POST', '/api/v1/enrol-batches', { body: { learnerIds: Array.from({ length: 2_001 }, (_, i) => i + 1) } }, 400, 'invalid-request', ['body.learnerIds']],
+    ['a non-numeric batch id', 'GET', '/api/v1/enrol-batches/latest', {}, 400, 'invalid-request', ['params.batchId']],
     ['an empty link id', 'PUT', '/api/v1/officers/1/eportfolio-id', { body: { externalId: '' } }, 400, 'invalid-request', ['body.externalId']],
   ];
 

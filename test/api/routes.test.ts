@@ -104,6 +104,42 @@ describe('PICSWeb HTTP API: every documented route, every answer valid against t
     expect(third.json).toMatchObject({ code: 'already-enrolled' });
   });
 
+  it('enrol a cohort as a batch: 202 with what became of each learner, then its progress to the end with the problems to fix (E8)', async () => {
+    const [ready, noEmail] = await Promise.all(['L0002', 'L0007'].map((i) => h.producer.resolveLearnerIdent(i)));
+    const body = { learnerIds: [ready, noEmail, learnerId, 999_999], pathways: [{ qualificationId: 3, standardId: 41301 }] };
+    const res = await api.request('POST', '/api/v1/enrol-batches', { body });
+    expect(res.status).toBe(202);
+    expect(res.json).toMatchObject({
+      learners: 4, alreadyQueued: [],
+      queued: [
+        { learnerId: ready, job: { queue: QUEUE.enrolBatch, id: `batch-enrol-${ready}` } },
+        { learnerId: noEmail, job: { queue: QUEUE.enrolBatch, id: `batch-enrol-${noEmail}` } },
+      ],
+      refused: [{ learnerId, code: 'already-enrolled' }, { learnerId: 999_999, code: 'unknown-learner', message: 'learner #999999 does not exist in PICS' }],
+    });
+    const href = res.json.href as string;
+    expect(href).toBe(`/api/v1/enrol-batches/${res.json.batchId as number}`);
+    const deadline = Date.now() + 60_000;
+    let progress = await api.request('GET', href);
+    while (progress.json.finished !== true && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      progress = await api.request('GET', href);
+    }
+    expect(progress.status).toBe(200);
+    expect(progress.json).toMatchObject({
+      learners: 4, finished: true, failuresTotal: 3,
+      states: { queued: 0, running: 0, completed: 1, failed: 1, refused: 0, refusedWhenAsked: 2 },
+    });
+    expect((progress.json.failures as { learnerId: number }[]).find((f) => f.learnerId === noEmail))
+      .toMatchObject({ state: 'failed', code: 'invalid', problems: [{ field: 'email', message: 'learner L0007 has no email' }] });
+    // The learner's own enrol status names the batch's job, on its queue.
+    expect((await api.request('GET', `/api/v1/learners/${ready}/enrol`)).json)
+      .toMatchObject({ status: 'completed', job: { queue: QUEUE.enrolBatch, id: `batch-enrol-${ready}` } });
+    const unknown = await api.request('GET', '/api/v1/enrol-batches/999999');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json).toMatchObject({ code: 'unknown-batch' });
+  });
+
   it('Refresh with OneFile: 202, polled to completion; the history pages through audit lines, newest first', async () => {
     const res = await api.request('POST', `/api/v1/learners/${learnerId}/refresh`);
     expect(res.status).toBe(202);

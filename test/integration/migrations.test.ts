@@ -25,7 +25,7 @@ describe('migrations', () => {
   });
 
   it('the worker set creates only its own schema, never a PICS table', async () => {
-    expect(await migrateToLatest(t.db, 'worker')).toEqual(['2026-11-23-0001-initial', '2026-11-23-0002-sync-state', '2026-12-01-0003-sync-integrity', '2026-12-01-0004-first-sync-per-learner', '2026-12-01-0005-probe-report', '2026-12-01-0006-retention-indexes', '2026-12-01-0007-centres', '2026-12-01-0008-classrooms']);
+    expect(await migrateToLatest(t.db, 'worker')).toEqual(['2026-11-23-0001-initial', '2026-11-23-0002-sync-state', '2026-12-01-0003-sync-integrity', '2026-12-01-0004-first-sync-per-learner', '2026-12-01-0005-probe-report', '2026-12-01-0006-retention-indexes', '2026-12-01-0007-centres', '2026-12-01-0008-classrooms', '2026-12-02-0008-enrol-batches']);
     expect(await schemas(t)).toEqual(['eportfolio_sync']);
     expect(await migrateToLatest(t.db, 'worker')).toEqual([]); // idempotent
   });
@@ -38,7 +38,7 @@ describe('migrations', () => {
   });
 
   it('runs down and up again', async () => {
-    expect(await migrateAllDown(t.db, 'worker')).toEqual(['2026-12-01-0008-classrooms', '2026-12-01-0007-centres', '2026-12-01-0006-retention-indexes', '2026-12-01-0005-probe-report', '2026-12-01-0004-first-sync-per-learner', '2026-12-01-0003-sync-integrity', '2026-11-23-0002-sync-state', '2026-11-23-0001-initial']);
+    expect(await migrateAllDown(t.db, 'worker')).toEqual(['2026-12-02-0008-enrol-batches', '2026-12-01-0008-classrooms', '2026-12-01-0007-centres', '2026-12-01-0006-retention-indexes', '2026-12-01-0005-probe-report', '2026-12-01-0004-first-sync-per-learner', '2026-12-01-0003-sync-integrity', '2026-11-23-0002-sync-state', '2026-11-23-0001-initial']);
     expect(await schemas(t)).toEqual([]);
     await migrateToLatest(t.db, 'worker');
     await migrateToLatest(t.db, 'pics-dev');

@@ -64,10 +64,19 @@ describe('prune-retention (issue 17)', () => {
     const stillQueued = await run({ startedAt: ago(49 * 3_600_000), status: 'running', jobId: 'daily-sync-live' });
     await queue.add('daily-sync', {}, { jobId: 'daily-sync-live', delay: 60_000 });
     const running = await run({ startedAt: ago(47 * 3_600_000), status: 'running', jobId: 'daily-sync-now' });
+    // Cohort batches (issue 21) are kept as long as runs: the old one goes with its learner rows, the newer stays.
+    const batch = async (requestedAt: Date, learnerId: number) => {
+      const { id } = await t.db.insertInto('eportfolio_sync.enrol_batch').values({ reason: 'api', requested_at: requestedAt }).returning('id').executeTakeFirstOrThrow();
+      await t.db.insertInto('eportfolio_sync.enrol_batch_learner').values({ batch_id: id, learner_id: learnerId, admitted: 'queued', job_id: `batch-enrol-${learnerId}` }).execute();
+      return id;
+    };
+    await batch(ago(401 * DAY), 20);
+    const keptBatch = await batch(ago(399 * DAY), 21);
 
     const result = await runRetentionPrune(t.db, { retention }, liveIn(queue), createLogger({ level: 'silent', pretty: false }));
 
-    expect(result).toMatchObject({ runsClosed: 1, auditDeleted: 1, syncLearnersDeleted: 2, jobOutcomesDeleted: 1, runsDeleted: 1 });
+    expect(result).toMatchObject({ runsClosed: 1, auditDeleted: 1, syncLearnersDeleted: 2, jobOutcomesDeleted: 1, runsDeleted: 1, enrolBatchesDeleted: 1 });
+    expect(await t.db.selectFrom('eportfolio_sync.enrol_batch_learner').select(['batch_id', 'learner_id']).execute()).toEqual([{ batch_id: keptBatch, learner_id: 21 }]);
     expect((await t.db.selectFrom('eportfolio_sync.audit').select('learner_id').execute()).map((a) => a.learner_id)).toEqual([2]);
     expect((await t.db.selectFrom('eportfolio_sync.job_outcome').select('job_id').execute()).map((o) => o.job_id)).toEqual(['enrol-new']);
     expect(await t.db.selectFrom('eportfolio_sync.sync_learner').select(['run_id', 'learner_id']).execute()).toEqual([{ run_id: recentRun, learner_id: 12 }]);
@@ -81,7 +90,7 @@ describe('prune-retention (issue 17)', () => {
 
     // Run again at once: nothing more is past its period.
     const again = await runRetentionPrune(t.db, { retention }, liveIn(queue), createLogger({ level: 'silent', pretty: false }));
-    expect(again).toMatchObject({ runsClosed: 0, auditDeleted: 0, syncLearnersDeleted: 0, jobOutcomesDeleted: 0, runsDeleted: 0 });
+    expect(again).toMatchObject({ runsClosed: 0, auditDeleted: 0, syncLearnersDeleted: 0, jobOutcomesDeleted: 0, runsDeleted: 0, enrolBatchesDeleted: 0 });
   });
 
   it('finds old rows through an index on each timestamp it prunes by (migration 0006)', async () => {
@@ -139,7 +148,7 @@ describe('prune-retention as the worker runs it (issue 17)', () => {
     await queue.add(JOB_NAME.pruneRetention, { reason: 'cli' }, { jobId: 'prune-retention-test' });
     const job = await h.waitForJob(queue, 'prune-retention-test');
     expect(await job.getState()).toBe('completed');
-    expect(job.returnvalue).toEqual({ runsClosed: 0, auditDeleted: 1, syncLearnersDeleted: 0, jobOutcomesDeleted: 0, runsDeleted: 0 });
+    expect(job.returnvalue).toEqual({ runsClosed: 0, auditDeleted: 1, syncLearnersDeleted: 0, jobOutcomesDeleted: 0, runsDeleted: 0, enrolBatchesDeleted: 0 });
     expect((await h.t.db.selectFrom('eportfolio_sync.audit').select('learner_id').execute()).map((a) => a.learner_id)).toEqual([2]);
     const line = h.logs.find((l) => l.includes('retention prune done'));
     expect(line).toBeDefined();

@@ -182,7 +182,7 @@ describe('oneFileBaseUrl and the factory', () => {
     const config = {
       redis: { url: '', prefix },
       onefile: {
-        callsPerMinute: 600_000, headroom: 1, burst: 3, maxWaitMs: 5_000, bulkMaxWaitMs: 5_000, penaltyMs: 1_000, timeoutMs: 5_000, maxResponseBytes: 1_048_576,
+        callsPerMinute: 600_000, headroom: 1, burst: 3, maxWaitMs: 5_000, bulkMaxWaitMs: 5_000, batchHorizonSlots: 1, penaltyMs: 1_000, timeoutMs: 5_000, maxResponseBytes: 1_048_576,
         baseUrlOverride: sim.baseUrl, allowHttpBaseUrl: false,
       },
     };

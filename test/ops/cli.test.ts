@@ -111,6 +111,28 @@ describe('CLI (node dist/src/cli.js) against a real database, Redis and the simu
     expect(status).toMatchObject({ lastRun: { kind: 'daily', status: 'completed' }, lastSynchronisedAt: expect.any(String) });
   });
 
+  it('enrol-batch add (idents and a file) and enrol-batch status: the cohort queued as batch work, refusals named, progress to the end (issue 21)', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cohort-')), 'cohort.txt');
+    writeFileSync(file, '# the cohort\nL0041\nL0002\n');
+    const added = await cli(h, ['enrol-batch', 'add', 'L0040', '--file', file, '--pathway', '3=41301']);
+    expect(added.code).toBe(0);
+    // L0002 was enrolled by the test above: refused with the reason; the other two queued.
+    expect(added.stdout).toMatch(/^batch (\d+): 2 queued, 0 already queued, 1 refused$/m);
+    expect(added.stdout).toMatch(/refused learner #\d+: learner L0002 already has OneFile id \d+/);
+    const batchId = Number(/^batch (\d+)/m.exec(added.stdout)![1]);
+    const ids = await Promise.all(['L0040', 'L0041'].map((i) => h.producer.resolveLearnerIdent(i)));
+    const jobs = await Promise.all(ids.map((id) => h.waitForJob(h.producer.queues[QUEUE.enrolBatch], `batch-enrol-${id}`)));
+    expect(jobs.map((j) => j.data)).toEqual(ids.map((learnerId) => ({ learnerId, batchId, pathways: { 3: 41301 } })));
+    const status = json(await cli(h, ['enrol-batch', 'status', String(batchId), '--json']));
+    expect(status).toMatchObject({ batchId, learners: 3, finished: true, states: { completed: 2, 'refused-when-asked': 1 } });
+    const latest = await cli(h, ['enrol-batch', 'status']);
+    expect(latest.stdout).toContain(`#${batchId} (cli), 3 learners, finished`);
+    expect((await cli(h, ['enrol-batch', 'add'])).code).toBe(2);
+    expect((await cli(h, ['enrol-batch', 'status', '999999'])).stderr).toContain('no enrol batch 999999');
+  });
+
   it('retry-failed: puts failed jobs back to waiting, per queue', async () => {
     const enrol = json(await cli(h, ['enqueue', 'enrol', 'L0007', '--json']));
     await h.waitForJob(h.producer.queues[QUEUE.enrol], String(enrol.jobId));

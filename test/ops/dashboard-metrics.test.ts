@@ -53,7 +53,7 @@ describe('dashboard and /metrics on the daemon HTTP server', () => {
       const api = await fetch(`${base}/admin/queues/api/queues`, { headers: { authorization: basic(USER, PASSWORD) } });
       expect(api.status).toBe(200);
       const body = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
-      expect(body.queues.map((q) => q.name).sort()).toEqual([QUEUE.dailySync, QUEUE.enrol, QUEUE.refreshLinks].sort());
+      expect(body.queues.map((q) => q.name).sort()).toEqual([QUEUE.dailySync, QUEUE.enrol, QUEUE.refreshLinks, QUEUE.enrolBatch].sort()); // a cohort's progress too (issue 21)
       expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
     });
 
@@ -154,7 +154,7 @@ describe('dashboard and /metrics on the daemon HTTP server', () => {
         /^onefile_requests_total\{endpoint="POST \/Standard\/Search\/\{page\}\/\{size\}",status_class="2xx"\} 1$/m,
         /^onefile_request_duration_seconds_count\{endpoint="POST \/Standard\/Search\/\{page\}\/\{size\}"\} 1$/m,
         /^onefile_rate_limited_total 0$/m,
-        /^onefile_limiter_wait_seconds_count 2$/m,
+        /^onefile_limiter_wait_seconds_count\{lane="interactive"\} 2$/m,
         /^onefile_limiter_refusals_total 0$/m,
         /^# TYPE daily_sync_learners_total counter$/m,
       ];
@@ -171,7 +171,7 @@ describe('dashboard and /metrics on the daemon HTTP server', () => {
       const metrics = createMetrics({ queues: [], logger: quietLogger() });
       // A key prefix of its own, so the 429's shared pause does not slow the harness daemon down.
       const config = { ...h.config, redis: { ...h.config.redis, prefix: `${h.redis.prefix}-429` }, onefile: { ...h.config.onefile, baseUrlOverride: strict.baseUrl } };
-      const factory = createOneFileClientFactory({ redis: h.redis.redis, config, onWait: (ms) => metrics.limiterWait(ms) });
+      const factory = createOneFileClientFactory({ redis: h.redis.redis, config, onWait: (ms, _customer, lane) => metrics.limiterWait(ms, lane) });
       const client = withRequestMetrics(factory, metrics)({ customerToken: DEMO_CUSTOMER_TOKEN, environment: 'practice' });
       try {
         await expect(client.customer()).rejects.toBeInstanceOf(OneFileRateLimitedError);
@@ -182,7 +182,7 @@ describe('dashboard and /metrics on the daemon HTTP server', () => {
       expect(text).toMatch(/^onefile_rate_limited_total 1$/m);
       expect(text).toMatch(/^onefile_requests_total\{endpoint="GET \/Customer",status_class="4xx"\} 1$/m);
       expect(text).toMatch(/^onefile_requests_total\{endpoint="POST \/Authentication",status_class="2xx"\} 1$/m);
-      expect(text).toMatch(/^onefile_limiter_wait_seconds_count 2$/m);
+      expect(text).toMatch(/^onefile_limiter_wait_seconds_count\{lane="interactive"\} 2$/m);
     });
   });
 });

@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox';
 import { scrubText } from '../../http/dashboard-redaction.js';
 import { findLearnerById } from '../../pics/index.js';
 import { previewEnrol, type EnrolPreviewView } from '../../producer/preview.js';
-import { jobIds } from '../../queues/job-options.js';
+import { enrolQueueOfJob, jobIds } from '../../queues/job-options.js';
 import { QUEUE } from '../../queues/names.js';
 import type { EnrolChoices } from '../../rules/enrol-plan.js';
 import type { ApiContext } from '../context.js';
@@ -78,7 +78,7 @@ const EnrolStatusResponse = Type.Object({
 
 type Choices = Static<typeof EnrolChoicesBody>;
 
-function toChoices(body: Choices): EnrolChoices {
+export function toChoices(body: Choices): EnrolChoices {
   const pathways: Record<number, number> = {};
   for (const [i, p] of (body.pathways ?? []).entries()) {
     if (pathways[p.qualificationId] !== undefined) {
@@ -161,7 +161,8 @@ export function enrolRoutes(app: FastifyInstance, ctx: ApiContext): void {
       throw new ApiProblem(422, 'learner-data-invalid', `learner #${learnerId} cannot be enrolled until ${d.problems.length} problem(s) are fixed in PICS`, d.problems);
     }
     const enqueued = await ctx.producer.enqueueEnrol(learnerId, choices);
-    return reply.code(202).send({ ...accepted(QUEUE.enrol, enqueued), notLinked: notLinkedOf(view) });
+    // A learner whose cohort enrol is running already is answered with that job (on the enrol-batch queue).
+    return reply.code(202).send({ ...accepted(enqueued.queue ?? QUEUE.enrol, enqueued), notLinked: notLinkedOf(view) });
   });
 
   api.get('/learners/:learnerId/enrol', {
@@ -178,7 +179,7 @@ export function enrolRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return {
       learnerId,
       status: status.status,
-      job: status.jobId ? { queue: QUEUE.enrol, id: status.jobId, href: jobHref(QUEUE.enrol, status.jobId) } : null,
+      job: status.jobId ? { queue: enrolQueueOfJob(status.jobId), id: status.jobId, href: jobHref(enrolQueueOfJob(status.jobId), status.jobId) } : null,
       attempts: status.attempts,
       externalLearnerId: status.externalLearnerId,
       errorCode: status.errorCode,

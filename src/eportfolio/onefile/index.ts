@@ -30,7 +30,7 @@ export function createOneFileEPortfolio(db: Kysely<DB>, settings: OneFileSetting
     async enrol(learnerId: number, choices: EnrolChoices, context: EnrolContext): Promise<EnrolOutcome> {
       let { decision } = await decideEnrol(db, learnerId, settings, choices, { resumeCompleted: true });
       let shared: OneFileClient | null = null;
-      const clientOf = () => (shared ??= createClient(settings, { signal: context.signal, logger: context.logger }));
+      const clientOf = () => (shared ??= createClient(settings, { signal: context.signal, logger: context.logger, ...(context.lane ? { lane: context.lane } : {}) }));
       // E2 before anything is sent: links never refreshed or too old are refreshed first (one refresh across
       // every enrol and the refresh job), so no qualification OneFile has is left out. Input a user must fix
       // for other reasons still fails at once, without a OneFile call (E8).
