@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/types.js';
+import type { DB } from '../db/handle.js';
 import { isOpen } from '../queues/enqueue.js';
 import { DEFAULT_JOB_OPTIONS, JOB_NAME, jobIds } from '../queues/job-options.js';
 import { QUEUE } from '../queues/names.js';
