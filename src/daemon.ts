@@ -16,6 +16,7 @@ import { metricsRoute } from './metrics/route.js';
 import type { OneFileClientFactory } from './onefile/factory.js';
 import { createOneFileClientFactory } from './onefile/factory.js';
 import { assertMaxmemoryPolicyAtStart, checkMaxmemoryPolicy } from './redis-policy.js';
+import { describeRedisTarget, redisKeyPrefix } from './redis.js';
 import { readOneFileSettings } from './pics/settings.js';
 import { createProducer } from './producer/index.js';
 import { startupTasks } from './startup.js';
@@ -64,8 +65,9 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
   }
   const workers = definitions.map((definition) => {
     const worker = new Worker(definition.queue, definition.createProcessor(deps), {
-      connection: { url: config.redis.url, maxRetriesPerRequest: null },
-      prefix: config.redis.prefix,
+      // BullMQ duplicates this client for the worker's own connections (one blocking), same topology.
+      connection: deps.redis,
+      prefix: redisKeyPrefix(config.redis),
       concurrency: definition.concurrency(deps),
       // A killed process's jobs come back after its locks expire, found by the next stalled-job check.
       lockDuration: config.workers.lockDurationMs,
@@ -93,7 +95,7 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
     return { lastDailyRunCompletedAt, connectionOk: settings?.connectionOk ?? null, connectionCheckedAt: settings?.connectionCheckedAt ?? null };
   });
   // PICSWeb's HTTP API: the producer over the daemon's own pool and queue handles (no connections of its own).
-  const producer = createProducer({ redisUrl: config.redis.url, prefix: config.redis.prefix, db: deps.db, queues: deps.queues });
+  const producer = createProducer({ redis: config.redis, db: deps.db, queues: deps.queues });
   const api = apiPlugin({ context: { db: deps.db, producer }, config, logger });
   const http = await startHttpServer({
     host: config.http.host,
@@ -111,7 +113,7 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
     },
     plugins: [metricsRoute(metrics.registry), ...(dashboard ? [dashboard] : []), ...(api ? [api] : [])],
   });
-  logger.info({ http: http.url, queues: definitions.map((d) => d.queue) }, 'daemon started');
+  logger.info({ http: http.url, queues: definitions.map((d) => d.queue), redis: describeRedisTarget(config.redis) }, 'daemon started');
   if (options.startupTasks !== false) {
     // Not awaited: a dependency being down at start must not stop the daemon from starting and reporting it.
     void startupTasks(deps).catch((error: unknown) => logger.error({ err: error }, 'start-up tasks failed'));

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
+import { redisKeyPrefix, type RedisClient } from '../redis.js';
 import { createCallBudget, type CallBudget } from '../limiter/call-budget.js';
 import type { OneFileSettings } from '../domain/settings.js';
 import { oneFileBaseUrl } from './base-url.js';
@@ -30,7 +30,7 @@ export type OneFileClientFactory = ((settings: Pick<OneFileSettings, 'customerTo
 };
 
 export interface OneFileClientFactoryDeps {
-  redis: Redis;
+  redis: RedisClient;
   config: Readonly<Pick<Config, 'redis' | 'onefile'>>;
   logger?: Logger;
   /** Each completed budget wait (metrics: onefile_limiter_wait_seconds). */
@@ -39,7 +39,7 @@ export interface OneFileClientFactoryDeps {
 
 export function createOneFileClientFactory({ redis, config, logger, onWait }: OneFileClientFactoryDeps): OneFileClientFactory {
   const { onefile } = config;
-  const keyPrefix = `${config.redis.prefix}:onefile:`;
+  const keyPrefix = `${redisKeyPrefix(config.redis)}:onefile:`;
   const budget = createCallBudget({
     redis,
     keyPrefix,

@@ -16,6 +16,7 @@ import { TEST_REDIS_URL } from '../helpers/env.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 import { allJobs, disagreements, duplicatesButVisitsIn, enrolableLearners, eventually, preEnrol, sleep, tearDown, trace, waitForJobs } from './support.js';
 import { aimFieldsApart, changeInOneFile, missingInPics, reviewsNotUploaded } from './scenario.js';
+import { standaloneRedis } from '../../src/redis.js';
 
 /*
  * Crashes: two real worker processes share one database, one Redis prefix and one OneFile simulator; `kill -9`
@@ -120,7 +121,7 @@ describe('kill -9 across two worker processes during enrols and a daily sync', (
       WORKER_LOCK_DURATION_MS: '4000', WORKER_STALLED_INTERVAL_MS: '1500', RETRY_BACKOFF_MS: '500', SHUTDOWN_GRACE_MS: '2000',
       DATABASE_POOL_SIZE: '6', LOG_LEVEL: 'info', DAILY_SYNC_CRON: '0 3 29 2 *', // runs are started here, not by the schedule
     };
-    producer = createProducer({ redisUrl: TEST_REDIS_URL, prefix: redis.prefix, db: t.db });
+    producer = createProducer({ redis: standaloneRedis(TEST_REDIS_URL, redis.prefix), db: t.db });
     procs.push(await spawnDaemon(env), await spawnDaemon(env));
     trace('daemons started');
     // The first process to start queues the links refresh (links are missing); wait for it.

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 import { allJobs, duplicatesIn, eventually, preEnrol, tearDown, waitForJobs } from './support.js';
+import { standaloneRedis } from '../../src/redis.js';
 
 /*
  * D10: the daily parent is crash-safe at each step boundary. A real worker process (the compiled daemon) is
@@ -52,7 +53,7 @@ describe.each(['daily-parent:run-started', 'daily-parent:fanned-out', 'daily-par
       RETRY_BACKOFF_MS: '500', SHUTDOWN_GRACE_MS: '2000', DATABASE_POOL_SIZE: '4', LOG_LEVEL: 'info',
       DAILY_SYNC_CRON: '0 3 29 2 *', // the run is started here, not by the schedule
     };
-    producer = createProducer({ redisUrl: TEST_REDIS_URL, prefix: redis.prefix, db: t.db });
+    producer = createProducer({ redis: standaloneRedis(TEST_REDIS_URL, redis.prefix), db: t.db });
   }, 60_000);
 
   afterAll(async () => {

@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 import { preEnrol, tearDown, waitForJobs } from './support.js';
+import { standaloneRedis } from '../../src/redis.js';
 
 /*
  * D6, issue 15 item 2: nothing is remembered as seen before PICS has it. A worker process is killed -9 (a fail
@@ -38,7 +39,7 @@ describe('D6: a sync killed -9 between its reads and its PICS write', () => {
       ONEFILE_CALLS_PER_MINUTE: '60000', ONEFILE_TIMEOUT_MS: '5000', WORKER_LOCK_DURATION_MS: '4000', WORKER_STALLED_INTERVAL_MS: '1500',
       WORKER_LEARNER_LEASE_MS: '3000', RETRY_BACKOFF_MS: '500', SHUTDOWN_GRACE_MS: '2000', DATABASE_POOL_SIZE: '4', DAILY_SYNC_CRON: '0 3 29 2 *',
     };
-    producer = createProducer({ redisUrl: TEST_REDIS_URL, prefix: redis.prefix, db: t.db });
+    producer = createProducer({ redis: standaloneRedis(TEST_REDIS_URL, redis.prefix), db: t.db });
   }, 60_000);
 
   afterAll(async () => {
