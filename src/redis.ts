@@ -6,7 +6,7 @@ import { parseHostPorts } from './config/schema.js';
  * Every Redis connection of the worker is made here, from the topology in config (redis.topology):
  *   standalone  one server at redis.url, as before;
  *   sentinel    ioredis asks the Sentinels (redis.sentinels) where the primary of redis.sentinelMasterName is,
- *               and asks again whenever its connection drops or a Sentinel announces a switch;
+ *               and asks again whenever its connection drops or a Sentinel announces a new primary;
  *   cluster     an ioredis Cluster seeded with redis.clusterNodes, routing each command by its key's slot.
  * BullMQ is handed these clients (never connection options), so its queues and workers follow the same
  * topology; a Cluster cannot be described by options at all.
@@ -62,6 +62,22 @@ const credentials = (target: RedisTarget): RedisOptions => ({
   ...(target.password ? { password: target.password } : {}),
 });
 
+/**
+ * ioredis 6 leaves the failover detector's Sentinel subscriptions open after quit(), reconnecting for ever, so a
+ * process that closed every client could never exit: the client drops them once it has ended. Its duplicates
+ * (BullMQ's worker and blocking connections) are made the same way.
+ */
+class SentinelClient extends Redis {
+  constructor(options: RedisOptions) {
+    super(options as RedisOptions & { replyMapping?: 'legacy' });
+    this.once('end', () => this.disconnect());
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    return new SentinelClient({ ...this.options, ...override });
+  }
+}
+
 export function createRedis(target: RedisTarget, role: RedisRole, options: CreateRedisOptions = {}): RedisClient {
   const lazyConnect = options.lazyConnect ?? false;
   let client: RedisClient;
@@ -87,7 +103,7 @@ export function createRedis(target: RedisTarget, role: RedisRole, options: Creat
       ...(options.noRetry ? { retryStrategy: () => null } : {}),
     };
     client = target.topology === 'sentinel'
-      ? new Redis({
+      ? new SentinelClient({
         ...common,
         ...credentials(target),
         sentinels: parseHostPorts(target.sentinels),
@@ -95,7 +111,8 @@ export function createRedis(target: RedisTarget, role: RedisRole, options: Creat
         role: 'master',
         ...(target.sentinelUsername ? { sentinelUsername: target.sentinelUsername } : {}),
         ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
-        // Follow a Sentinel's +switch-master at once rather than only when the old primary's connection fails.
+        // Follow a Sentinel's +switch-master at once: after a manual or partition failover the old primary still
+        // takes writes until the Sentinels demote it (seconds later), and writes sent there then are lost.
         failoverDetector: true,
         ...(options.noRetry ? { sentinelRetryStrategy: () => null } : {}),
       })
