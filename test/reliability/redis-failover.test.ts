@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config/load.js';
@@ -145,5 +148,12 @@ describe('the Redis primary killed mid-run, Sentinel promoting its replica, two 
       expect(log).not.toContain(set.password);
       expect(log).not.toContain(set.sentinelPassword);
     }
+
+    // An operator's command finds the new primary through the Sentinels too, and exits when done (a Sentinel
+    // client that kept its subscriptions after quit would hold it open for ever).
+    const status = await promisify(execFile)(process.execPath, [path.resolve('dist/src/cli.js'), 'status', '--json'], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: t.url, ...set.env, REDIS_PREFIX: PREFIX }, timeout: 15_000,
+    });
+    expect((JSON.parse(status.stdout) as { queues: Record<string, { completed: number }> }).queues[QUEUE.enrol]!.completed).toBe(ENROLS);
   }, 120_000);
 });
