@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_all
 ensure_promtool
+ensure_pgbouncer
 npm test -- "$@"
 if [ "$#" -eq 0 ]; then npm run test:redis-cluster; fi

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import { apiPlugin } from './api/plugin.js';
 import type { Config } from './config/load.js';
 import { createDb } from './db/connect.js';
+import { assertSessionPoolingAtStart } from './db/pooler.js';
 import { checkPostgres, checkRedis, createDeps, type Deps } from './deps.js';
 import { smartAssessorEPortfolioFactory } from './eportfolio/smartassessor/index.js';
 import { dashboardPlugin } from './http/dashboard.js';
@@ -42,6 +43,8 @@ export interface DaemonOptions {
 const sleep = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
 export async function startDaemon(config: Readonly<Config>, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
+  // Before anything takes a lock: a transaction pooler would hand one job's session locks to another.
+  await assertSessionPoolingAtStart(config.postgres, logger);
   const base = createDeps(config, logger);
   try {
     await assertMaxmemoryPolicyAtStart(base.redis, config.env, logger);

@@ -75,6 +75,17 @@ describe('Redis topology configuration', () => {
   });
 });
 
+describe('postgres.pooler', () => {
+  it('is none by default, accepts session, and refuses transaction and statement pooling naming the rule', () => {
+    expect(load({}).postgres.pooler).toBe('none');
+    expect(load({ DATABASE_POOLER: 'session' }).postgres.pooler).toBe('session');
+    for (const mode of ['transaction', 'statement']) {
+      expect(problemsOf({ DATABASE_POOLER: mode })).toEqual([expect.stringMatching(/^postgres\.pooler: .*transaction and statement pooling are refused: the worker holds session-level advisory locks/)]);
+    }
+    expect(problemsOf({ DATABASE_POOLER: 'pgbouncer' })).toEqual([expect.stringMatching(/^postgres\.pooler: must be none or session/)]);
+  });
+});
+
 describe('the one Redis factory', () => {
   const made: RedisClient[] = [];
   const make = (...args: Parameters<typeof createRedis>) => {
