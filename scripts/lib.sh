@@ -1,5 +1,6 @@
 # Shared by the setup scripts: makes sure Node >= 22, PostgreSQL and Redis are there, on loopback only
-# (and, for the tests, promtool).
+# (and, for the tests, promtool and pgbouncer; redis-server and redis-cli also start the tests' own Sentinel
+# and Cluster servers).
 # Sourced, not run. Installs from Debian's packages when something is missing (these machines run as root).
 
 export PATH="/usr/local/bin:$PATH"
@@ -67,6 +68,16 @@ ensure_promtool() {
   apt_install prometheus
   command -v promtool >/dev/null || { log "could not install promtool"; exit 1; }
   log "$(promtool --version 2>&1 | head -1)"
+}
+
+# test/integration/pgbouncer.test.ts starts PgBouncers of its own (transaction and session pooling) on loopback;
+# only the binary is used (the package's own service is not started here).
+ensure_pgbouncer() {
+  if command -v pgbouncer >/dev/null; then log "$(pgbouncer --version 2>&1 | head -1)"; return; fi
+  log "installing pgbouncer (Debian's package)"
+  apt_install pgbouncer
+  command -v pgbouncer >/dev/null || { log "could not install pgbouncer"; exit 1; }
+  log "$(pgbouncer --version 2>&1 | head -1)"
 }
 
 ensure_dependencies() {

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import { apiPlugin } from './api/plugin.js';
 import type { Config } from './config/load.js';
 import { createDb } from './db/connect.js';
+import { assertSessionPoolingAtStart } from './db/pooler.js';
 import { checkPostgres, checkRedis, createDeps, type Deps } from './deps.js';
 import { smartAssessorEPortfolioFactory } from './eportfolio/smartassessor/index.js';
 import { dashboardPlugin } from './http/dashboard.js';
@@ -18,6 +19,7 @@ import { metricsRoute } from './metrics/route.js';
 import type { OneFileClientFactory } from './onefile/factory.js';
 import { createOneFileClientFactory } from './onefile/factory.js';
 import { assertMaxmemoryPolicyAtStart, checkMaxmemoryPolicy } from './redis-policy.js';
+import { describeRedisTarget, redisKeyPrefix } from './redis.js';
 import { readOneFileSettings } from './pics/settings.js';
 import { createProducer } from './producer/index.js';
 import { startupTasks } from './startup.js';
@@ -43,6 +45,8 @@ export interface DaemonOptions {
 const sleep = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
 export async function startDaemon(config: Readonly<Config>, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
+  // Before anything takes a lock: a transaction pooler would hand one job's session locks to another.
+  await assertSessionPoolingAtStart(config.postgres, logger);
   const base = createDeps(config, logger);
   try {
     await assertMaxmemoryPolicyAtStart(base.redis, config.env, logger);
@@ -66,8 +70,9 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
   }
   const startWorker = (definition: (typeof definitions)[number], processor: ReturnType<(typeof definitions)[number]['createProcessor']>, concurrency: number) => {
     const worker = new Worker(definition.queue, processor, {
-      connection: { url: config.redis.url, maxRetriesPerRequest: null },
-      prefix: config.redis.prefix,
+      // BullMQ duplicates this client for the worker's own connections (one blocking), same topology.
+      connection: deps.redis,
+      prefix: redisKeyPrefix(config.redis),
       concurrency,
       // A killed process's jobs come back after its locks expire, found by the next stalled-job check.
       lockDuration: config.workers.lockDurationMs,
@@ -105,7 +110,7 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
     return { lastDailyRunCompletedAt, connectionOk: settings?.connectionOk ?? null, connectionCheckedAt: settings?.connectionCheckedAt ?? null };
   });
   // PICSWeb's HTTP API: the producer over the daemon's own pool and queue handles (no connections of its own).
-  const producer = createProducer({ redisUrl: config.redis.url, prefix: config.redis.prefix, db: deps.db, queues: deps.queues });
+  const producer = createProducer({ redis: config.redis, db: deps.db, queues: deps.queues });
   const api = apiPlugin({ context: { db: deps.db, producer }, config, logger });
   const http = await startHttpServer({
     host: config.http.host,
@@ -123,7 +128,7 @@ export async function startDaemon(config: Readonly<Config>, logger: Logger, opti
     },
     plugins: [metricsRoute(metrics.registry), ...(dashboard ? [dashboard] : []), ...(api ? [api] : [])],
   });
-  logger.info({ http: http.url, queues: definitions.map((d) => d.queue) }, 'daemon started');
+  logger.info({ http: http.url, queues: definitions.map((d) => d.queue), redis: describeRedisTarget(config.redis) }, 'daemon started');
   if (options.startupTasks !== false) {
     // Not awaited: a dependency being down at start must not stop the daemon from starting and reporting it.
     void startupTasks(deps).catch((error: unknown) => logger.error({ err: error }, 'start-up tasks failed'));

@@ -41,6 +41,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A refusal found once connected (a transaction pooler) is a configuration problem too.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
   process.stderr.write(`failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     out(`pics.onefile_settings.integration_enabled = false; pics.smartassessor_settings: enabled, base_url ${sim.smartAssessor.url} (WSDL at ?wsdl), client key set (the AuthHeader ApiKey; never printed or logged)`);
 
     const daemon = await startDaemon(config, logger, { startupTasks: false });
-    const producer = createProducer({ redisUrl: config.redis.url, prefix: config.redis.prefix, db });
+    const producer = createProducer({ redis: config.redis, db });
     stop = async () => {
       await producer.close();
       await daemon.stop('demo over');

@@ -15,6 +15,7 @@ import { deleteKeysWithPrefix } from '../support/redis.js';
 import { fixed, table } from '../support/table.js';
 import { exitWithVerdicts } from '../support/verdict.js';
 import { Redis } from 'ioredis';
+import { standaloneRedis } from '../../src/redis.js';
 
 /*
  * The API benchmark (issue 16): the daemon (`node dist/src/main.js`, pinned to one core with taskset) answers
@@ -108,7 +109,7 @@ try {
   children.push(bare.child);
 
   // The enrol queue paused: the first click queues the job, every later click finds it waiting (queued: false).
-  const producer = createProducer({ redisUrl: BENCH_REDIS_URL, prefix, db: bench.db });
+  const producer = createProducer({ redis: standaloneRedis(BENCH_REDIS_URL, prefix), db: bench.db });
   await producer.queues[QUEUE.enrol].pause();
   const learnerId = await producer.resolveLearnerIdent('L0002');
   const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };

@@ -28,6 +28,7 @@ import {
   messageCounts, messagesSince, printWorkerTails, spawnWorker, stopWorkersReporting, totalsBetween, type WorkerProcess, type WorkerSnapshot,
 } from '../support/workers.js';
 import { seedEnrolledState, type EnrolledState } from './enrolled-state.js';
+import { standaloneRedis } from '../../src/redis.js';
 
 /*
  * The daily-sync benchmark (issue 8). 10,000 demo learners, all enrolled in the simulator directly (see
@@ -336,7 +337,7 @@ async function main(): Promise<void> {
     console.log(`${enrolled.learners} learners enrolled in the simulator directly in ${fixed((performance.now() - t) / 1000, 1)} s; ${inScope} in the daily scope`);
     if (await hasPgStatStatements()) console.log('(pg_stat_statements is loaded, but this benchmark counts statements in the workers instead)');
 
-    producer = createProducer({ redisUrl: BENCH_REDIS_URL, prefix, db: bench.db });
+    producer = createProducer({ redis: standaloneRedis(BENCH_REDIS_URL, prefix), db: bench.db });
     const env = {
       NODE_ENV: 'test', LOG_LEVEL: 'info', LOG_PRETTY: 'false', HTTP_PORT: '0', DATABASE_URL: bench.url, REDIS_URL: BENCH_REDIS_URL,
       REDIS_PREFIX: prefix, ONEFILE_BASE_URL: sim.baseUrl, SHUTDOWN_GRACE_MS: '5000',

@@ -23,6 +23,7 @@ import { machineLine, resultsHeader } from '../support/machine.js';
 import { fixed, table } from '../support/table.js';
 import { messageCounts, spawnWorker, stopWorkers, totalsBetween, type WorkerProcess } from '../support/workers.js';
 import { checkInterrupted, onInterrupt } from '../support/interrupt.js';
+import { standaloneRedis } from '../../src/redis.js';
 
 /*
  * The enrol benchmark (issue 7): N demo learners enrolled by 4 daemon processes (`node dist/src/main.js`,
@@ -225,7 +226,7 @@ async function main(): Promise<void> {
     const { learnerIds } = await generateLearners(bench.db, catalogue, { count: learnersMain + learnersSingle, today, includeProblemLearners: false });
     sim = await startSimulator({ speed: scale.speed, rateLimit: scale.limit, windowMs: 60_000, window: 'sliding', seed: 'demo', environment: 'practice', host: '127.0.0.1' });
     assertLoopback('the simulator', sim.baseUrl);
-    producer = createProducer({ redisUrl: BENCH_REDIS_URL, prefix, db: bench.db });
+    producer = createProducer({ redis: standaloneRedis(BENCH_REDIS_URL, prefix), db: bench.db });
     const ctx: Context = {
       bench, sim, producer, prefix, pathways: {},
       workerEnv: {

@@ -1,3 +1,4 @@
+import { standaloneRedis } from '../../src/redis.js';
 import { exitWithVerdicts } from '../support/verdict.js';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -355,7 +356,7 @@ async function main(): Promise<void> {
     const more = await generateLearners(bench.db, catalogue, { count: fresh, today, includeProblemLearners: false, startAt: enrolledCount + 1, seed: 7 });
     console.log(`${enrolled.learners} learners enrolled in the simulator; ${more.learnerIds.length} more not enrolled`);
 
-    producer = createProducer({ redisUrl: BENCH_REDIS_URL, prefix, db: bench.db });
+    producer = createProducer({ redis: standaloneRedis(BENCH_REDIS_URL, prefix), db: bench.db });
     const env = {
       NODE_ENV: 'test', LOG_LEVEL: 'info', LOG_PRETTY: 'false', HTTP_PORT: '0', DATABASE_URL: bench.url, REDIS_URL: BENCH_REDIS_URL,
       REDIS_PREFIX: prefix, ONEFILE_BASE_URL: sim.baseUrl, SHUTDOWN_GRACE_MS: '5000', API_KEYS: API_KEY, API_MAX_FAILED_AUTH: '1000',

@@ -23,6 +23,7 @@ import { budgetEnv, type TimeScale } from '../support/onefile-time.js';
 import { fixed, table } from '../support/table.js';
 import { printWorkerTails, spawnWorker, stopWorkersReporting, type WorkerProcess } from '../support/workers.js';
 import { startSoakRedis, usedMemory, type SoakRedis } from './redis-server.js';
+import { standaloneRedis } from '../../src/redis.js';
 
 /*
  * The soak (issue 10): 100,000 per-learner sync jobs through real daemon processes (`node dist/src/main.js`)
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
     Object.assign(totals, { inScope, runs });
     console.log(`${enrolled.learners} learners in OneFile, ${inScope} in scope: ${runs} daily runs for ${targetJobs} jobs`);
 
-    producer = createProducer({ redisUrl: redis.url, prefix, db: bench.db });
+    producer = createProducer({ redis: standaloneRedis(redis.url, prefix), db: bench.db });
     const env = {
       NODE_ENV: 'test', LOG_LEVEL: 'info', HTTP_PORT: '0', DATABASE_URL: bench.url, REDIS_URL: redis.url, REDIS_PREFIX: prefix,
       ONEFILE_BASE_URL: sim.baseUrl, SHUTDOWN_GRACE_MS: '5000', DAILY_SYNC_CONCURRENCY: args.concurrency!, DAILY_SYNC_CRON: '0 3 29 2 *',

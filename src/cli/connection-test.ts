@@ -16,9 +16,9 @@ export function registerConnectionTest(program: Command): void {
   withJson(program.command('connection-test').description('log in to OneFile, read the customer, record the result in pics.onefile_settings'))
     .action(action(async (options: { json?: boolean }) => {
       const config = cliConfig();
-      await assertRedisReachable(config.redis.url);
+      await assertRedisReachable(config.redis);
       const db = createDb({ url: config.postgres.url, poolSize: 1 });
-      const redis = createRedis(config.redis.url, 'producer', { lazyConnect: true });
+      const redis = createRedis(config.redis, 'producer', { lazyConnect: true });
       // Warnings (a 429, a slow budget) go to stderr; stdout stays the result.
       const logger = cliLogger();
       try {

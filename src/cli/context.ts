@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/load.js';
 import { createDb, type Database } from '../db/connect.js';
-import { createRedis } from '../redis.js';
+import { createRedis, type RedisTarget } from '../redis.js';
 import { createProducer, ProducerError, type Producer } from '../producer/index.js';
 
 /*
@@ -40,8 +40,8 @@ const REDIS_TIMEOUT_MS = 3_000;
  * BullMQ waits for its connection before every command, so with Redis down a command would hang for ever:
  * check first, with a deadline, and say what is wrong.
  */
-export async function assertRedisReachable(url: string): Promise<void> {
-  const redis = createRedis(url, 'producer', { lazyConnect: true, retryStrategy: () => null });
+export async function assertRedisReachable(target: RedisTarget): Promise<void> {
+  const redis = createRedis(target, 'producer', { lazyConnect: true, noRetry: true });
   let cause: unknown; // the socket error (ECONNREFUSED …) says more than connect()'s "Connection is closed"
   redis.once('error', (error) => {
     cause = error;
@@ -55,7 +55,7 @@ export async function assertRedisReachable(url: string): Promise<void> {
       }),
     ]);
   } catch (error) {
-    throw new CliError(`Redis (redis.url) is unreachable: ${describeFailure(cause ?? error)}`);
+    throw new CliError(`Redis (${target.topology === 'standalone' ? 'redis.url' : `redis.topology ${target.topology}`}) is unreachable: ${describeFailure(cause ?? error)}`);
   } finally {
     clearTimeout(timer);
     redis.disconnect();
@@ -65,9 +65,9 @@ export async function assertRedisReachable(url: string): Promise<void> {
 /** Opens Postgres and the queues for one command and closes them whatever happens. */
 export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = cliConfig();
-  await assertRedisReachable(config.redis.url);
+  await assertRedisReachable(config.redis);
   const db = createDb({ url: config.postgres.url, poolSize: 2 });
-  const producer = createProducer({ redisUrl: config.redis.url, prefix: config.redis.prefix, db });
+  const producer = createProducer({ redis: config.redis, db });
   try {
     return await fn({ config, db, producer });
   } finally {

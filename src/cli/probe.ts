@@ -53,8 +53,8 @@ async function latest(db: Database): Promise<StoredProbeReport> {
 }
 
 async function run(db: Database, config: ReturnType<typeof cliConfig>): Promise<StoredProbeReport> {
-  await assertRedisReachable(config.redis.url);
-  const redis = createRedis(config.redis.url, 'producer', { lazyConnect: true });
+  await assertRedisReachable(config.redis);
+  const redis = createRedis(config.redis, 'producer', { lazyConnect: true });
   // Warnings (a 429, a slow budget) go to stderr; stdout stays the report.
   const logger = createLogger({ level: 'warn', pretty: false }, process.stderr);
   try {

@@ -2,12 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import convict from 'convict';
 import { projectRoot } from '../util/project-root.js';
-import { configSchema } from './schema.js';
+import { configSchema, parseHostPorts, type RedisTopology } from './schema.js';
 
 export interface Config {
   env: 'production' | 'development' | 'test';
-  redis: { url: string; prefix: string };
-  postgres: { url: string; poolSize: number };
+  redis: {
+    topology: RedisTopology; url: string; prefix: string;
+    sentinels: string; sentinelMasterName: string; sentinelUsername: string; sentinelPassword: string;
+    clusterNodes: string; username: string; password: string;
+  };
+  postgres: { url: string; poolSize: number; pooler: 'none' | 'session' };
   http: { host: string; port: number };
   log: { level: string; pretty: boolean };
   workers: {
@@ -82,8 +86,32 @@ function productionProblems(c: Config): string[] {
   if (c.postgres.url === configSchema.postgres.url.default) {
     problems.push('postgres.url: must be set explicitly in production (DATABASE_URL)');
   }
-  if (c.redis.url === configSchema.redis.url.default) problems.push('redis.url: must be set explicitly in production (REDIS_URL)');
+  if (c.redis.topology === 'standalone' && c.redis.url === configSchema.redis.url.default) {
+    problems.push('redis.url: must be set explicitly in production (REDIS_URL)');
+  }
   if (c.log.pretty) problems.push('log.pretty: production logs must be JSON');
+  return problems;
+}
+
+/** The Redis keys that only make sense together, in every mode: each topology names its own servers and no other's. */
+function redisProblems({ redis: r }: Config): string[] {
+  const problems: string[] = [];
+  const sentinels = parseHostPorts(r.sentinels);
+  const nodes = parseHostPorts(r.clusterNodes);
+  if (r.topology === 'sentinel') {
+    if (sentinels.length === 0) problems.push('redis.sentinels: required when redis.topology is sentinel (REDIS_SENTINELS=host:port,host:port,…)');
+    if (r.sentinelMasterName === '') problems.push('redis.sentinelMasterName: required when redis.topology is sentinel (the name in the Sentinels\' `sentinel monitor` line)');
+  } else if (sentinels.length > 0 || r.sentinelMasterName !== '' || r.sentinelPassword !== '' || r.sentinelUsername !== '') {
+    problems.push(`redis.sentinels/sentinelMasterName/sentinelUsername/sentinelPassword: set, but redis.topology is ${r.topology}; set REDIS_TOPOLOGY=sentinel to use Sentinel`);
+  }
+  if (r.topology === 'cluster') {
+    if (nodes.length === 0) problems.push('redis.clusterNodes: required when redis.topology is cluster (REDIS_CLUSTER_NODES=host:port,host:port,…)');
+  } else if (nodes.length > 0) {
+    problems.push(`redis.clusterNodes: set, but redis.topology is ${r.topology}; set REDIS_TOPOLOGY=cluster to use Redis Cluster`);
+  }
+  if (r.topology === 'standalone' && (r.username !== '' || r.password !== '')) {
+    problems.push('redis.username/password: for the sentinel and cluster topologies; a standalone Redis takes its user and password in redis.url (redis://user:password@host:port)');
+  }
   return problems;
 }
 
@@ -107,7 +135,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
     throw new ConfigError(lines);
   }
   const value = config.getProperties() as Config;
-  const problems = value.env === 'production' ? productionProblems(value) : [];
+  const problems = [...redisProblems(value), ...(value.env === 'production' ? productionProblems(value) : [])];
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(value);
 }

@@ -29,6 +29,41 @@ const cronPattern = (value: unknown) => {
   }
 };
 
+export const REDIS_TOPOLOGIES = ['standalone', 'sentinel', 'cluster'] as const;
+export type RedisTopology = (typeof REDIS_TOPOLOGIES)[number];
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/**
+ * A comma-separated list of host:port (an IPv6 host in brackets, [::1]:26379), blanks dropped. Throws naming
+ * the entry and the rule it broke.
+ */
+export function parseHostPorts(value: string): HostPort[] {
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry, i) => {
+    const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65_535) throw new Error(`entry ${i + 1} ("${entry}") must be host:port with a port of 1–65535`);
+    return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+  });
+}
+
+const hostPortList = (value: unknown) => {
+  if (typeof value !== 'string') throw new Error('must be a comma-separated list of host:port');
+  parseHostPorts(value);
+};
+
+/**
+ * Why transaction (and statement) pooling is refused, for the config error and the start-up probe: the
+ * worker holds session-level state that such a pooler hands to other clients between two statements.
+ */
+export const POOLING_REFUSED = 'transaction and statement pooling are refused: the worker holds session-level advisory locks across statements '
+  + '(one find-or-create, one links refresh, the schedule registration), and cancels a lock wait by its backend pid; a pooler that moves a client '
+  + 'to another server connection between transactions would let two jobs hold one lock and cancel another client\'s query. Use pool_mode=session '
+  + '(postgres.pooler=session) or connect directly';
+
 /** Shortest API key accepted: 32 characters, e.g. `openssl rand -hex 16` (shorter ones are guessable). */
 export const MIN_API_KEY_LENGTH = 32;
 
@@ -58,15 +93,21 @@ export const configSchema = {
     env: 'NODE_ENV',
   },
   redis: {
+    topology: {
+      doc: 'How Redis is reached: standalone (one server, redis.url), sentinel (a primary and replicas watched by Redis Sentinel, redis.sentinels + redis.sentinelMasterName) or cluster (Redis Cluster, redis.clusterNodes). docs/operations.md "Redis topologies".',
+      format: [...REDIS_TOPOLOGIES],
+      default: 'standalone',
+      env: 'REDIS_TOPOLOGY',
+    },
     url: {
-      doc: 'Redis for BullMQ, the OneFile call budget and the shared OneFile session (needs maxmemory-policy noeviction).',
+      doc: 'The Redis server of the standalone topology (redis:// or rediss://; a password may sit in it). Not read for sentinel and cluster.',
       format: oneOfUrls(['redis', 'rediss']),
       default: 'redis://127.0.0.1:6379',
       env: 'REDIS_URL',
       sensitive: true,
     },
     prefix: {
-      doc: 'Prefix of every Redis key this deployment writes (BullMQ queues, budget, session).',
+      doc: 'Prefix of every Redis key this deployment writes (BullMQ queues, budget, session). On a cluster it is wrapped in braces ({prefix}) so every key of the deployment hashes to one slot.',
       format: (value: unknown) => {
         if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(value)) {
           throw new Error('must be 1–40 letters, digits, "-" or "_"');
@@ -74,6 +115,37 @@ export const configSchema = {
       },
       default: 'pow',
       env: 'REDIS_PREFIX',
+    },
+    sentinels: {
+      doc: 'Sentinel topology: the Sentinel processes to ask where the primary is, comma-separated host:port (three or more, on separate hosts, so a majority survives losing one).',
+      format: hostPortList, default: '', env: 'REDIS_SENTINELS',
+    },
+    sentinelMasterName: {
+      doc: 'Sentinel topology: the name the Sentinels monitor the primary under (their `sentinel monitor <name> …` line).',
+      format: (value: unknown) => {
+        if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{0,100}$/.test(value)) throw new Error('must be letters, digits, ".", "-" or "_"');
+      },
+      default: '', env: 'REDIS_SENTINEL_MASTER_NAME',
+    },
+    sentinelUsername: {
+      doc: 'Sentinel topology: the ACL user the Sentinels themselves ask for (empty: none, or the default user with redis.sentinelPassword).',
+      format: String, default: '', env: 'REDIS_SENTINEL_USERNAME',
+    },
+    sentinelPassword: {
+      doc: 'Sentinel topology: the password of the Sentinels themselves (their requirepass); empty when they ask none.',
+      format: String, default: '', env: 'REDIS_SENTINEL_PASSWORD', sensitive: true,
+    },
+    clusterNodes: {
+      doc: 'Cluster topology: some of the cluster\'s nodes, comma-separated host:port; the client learns the rest (and which node holds which slot) from them.',
+      format: hostPortList, default: '', env: 'REDIS_CLUSTER_NODES',
+    },
+    username: {
+      doc: 'Sentinel and cluster topologies: the ACL user of the Redis servers (the primary and replicas, or the cluster nodes). Standalone takes it in redis.url.',
+      format: String, default: '', env: 'REDIS_USERNAME',
+    },
+    password: {
+      doc: 'Sentinel and cluster topologies: the password of the Redis servers (their requirepass, the same on every node). Standalone takes it in redis.url.',
+      format: String, default: '', env: 'REDIS_PASSWORD', sensitive: true,
     },
   },
   postgres: {
@@ -89,6 +161,15 @@ export const configSchema = {
       format: positiveInt,
       default: 12,
       env: 'DATABASE_POOL_SIZE',
+    },
+    pooler: {
+      doc: 'What stands between the worker and Postgres: none (a direct connection, or a plain TCP proxy) or session (a pooler such as PgBouncer with pool_mode=session: one server connection per client connection). Checked at start; transaction and statement pooling are refused (docs/operations.md "PgBouncer").',
+      format: (value: unknown) => {
+        if (value === 'transaction' || value === 'statement') throw new Error(POOLING_REFUSED);
+        if (value !== 'none' && value !== 'session') throw new Error('must be none or session');
+      },
+      default: 'none',
+      env: 'DATABASE_POOLER',
     },
   },
   http: {

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 
 /**
  * Lost job locks (issue 15 item 5). When Redis cannot be reached for longer than the lock lasts, BullMQ may
@@ -21,7 +21,7 @@ export interface JobLockWatch {
   stop(): void;
 }
 
-export function watchJobLock(redis: Redis, job: Job, token: string | undefined, lockDurationMs: number): JobLockWatch {
+export function watchJobLock(redis: RedisClient, job: Job, token: string | undefined, lockDurationMs: number): JobLockWatch {
   const lost = new AbortController();
   if (!token || !job.id) return { signal: lost.signal, stop: () => {} };
   const key = `${job.queueQualifiedName}:${job.id}:lock`;

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Logger } from 'pino';
 import { BudgetWaitAbortedError, BudgetWaitTooLongError } from './errors.js';
 import { GCRA_LUA } from './gcra-script.js';
@@ -38,7 +38,7 @@ export type CallLane = 'interactive' | 'batch';
 export const CALL_LANES: readonly CallLane[] = ['interactive', 'batch'];
 
 export interface CallBudgetOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of every key this budget writes, e.g. "pics-worker:". */
   keyPrefix: string;
   /** OneFile's published limit per customer. Default 300. */

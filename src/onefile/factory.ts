@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
+import { redisKeyPrefix, type RedisClient } from '../redis.js';
 import { createCallBudget, type CallBudget, type CallLane } from '../limiter/call-budget.js';
 import type { OneFileSettings } from '../domain/settings.js';
 import { oneFileBaseUrl } from './base-url.js';
@@ -32,7 +32,7 @@ export type OneFileClientFactory = ((settings: Pick<OneFileSettings, 'customerTo
 };
 
 export interface OneFileClientFactoryDeps {
-  redis: Redis;
+  redis: RedisClient;
   config: Readonly<Pick<Config, 'redis' | 'onefile'>>;
   logger?: Logger;
   /** Each completed budget wait (metrics: onefile_limiter_wait_seconds). */
@@ -41,7 +41,7 @@ export interface OneFileClientFactoryDeps {
 
 export function createOneFileClientFactory({ redis, config, logger, onWait }: OneFileClientFactoryDeps): OneFileClientFactory {
   const { onefile } = config;
-  const keyPrefix = `${config.redis.prefix}:onefile:`;
+  const keyPrefix = `${redisKeyPrefix(config.redis)}:onefile:`;
   const budget = createCallBudget({
     redis,
     keyPrefix,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Logger } from 'pino';
 import { OneFileTransientError } from './errors.js';
 
@@ -37,7 +37,7 @@ interface SessionCommands {
 const HOUR = 3_600_000;
 
 export interface SessionStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   /**
    * Logs in to OneFile for this customer (POST /Authentication, through the call budget) → the session. A

@@ -10,6 +10,7 @@ import { enqueueUnique, NOT_STARTED, type Enqueued } from '../queues/enqueue.js'
 import type { EnrolChoices } from '../rules/enrol-plan.js';
 import type { EnrolJobData } from '../queues/payloads.js';
 import { choicesData, enqueueEnrolBatch, type BatchRefusal, type EnrolBatchAnswer } from './enrol-batch.js';
+import type { RedisTarget } from '../redis.js';
 
 export type { Enqueued, EnrolBatchAnswer, BatchProgress };
 
@@ -50,15 +51,15 @@ async function finishingOwnEnrol(db: Kysely<DB>, learnerId: number, oneFileId: n
 }
 
 export interface ProducerOptions {
-  redisUrl: string;
-  prefix: string;
+  /** Where the queues are (config.redis): its topology and key prefix. */
+  redis: RedisTarget;
   db: Kysely<DB>;
   /** Queue handles someone else owns (the daemon's, for its HTTP API): used as they are, and not closed by close(). */
   queues?: Queues;
 }
 
 export function createProducer(options: ProducerOptions): Producer {
-  const queues = options.queues ?? createQueues(options.redisUrl, options.prefix);
+  const queues = options.queues ?? createQueues(options.redis);
   const { db } = options;
 
   const add = (queue: keyof typeof QUEUE, name: string, data: object, jobId: string) => enqueueUnique(queues[QUEUE[queue]], name, data, jobId);

@@ -10,12 +10,12 @@ import type { SimulatorHandle, SimulatorOptions } from '../../src/simulator/inde
 import { startWorkerSimulator } from './simulator.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { QUEUE } from '../../src/queues/names.js';
-import { TEST_REDIS_URL } from './env.js';
-import { createTestRedis, type TestRedis } from './redis.js';
+import { createHarnessRedis, type TestRedis } from './redis.js';
 
 /**
  * The whole worker in one test: its own database (demo PICS data), its own Redis prefix, a OneFile simulator
- * on a random port, the daemon's workers in-process, and PICSWeb's producer API. Everything real.
+ * on a random port, the daemon's workers in-process, and PICSWeb's producer API. Everything real. Redis is
+ * the shared server, or a Redis Cluster of the file's own with TEST_REDIS_TOPOLOGY=cluster (helpers/redis.ts).
  */
 export interface Harness {
   t: TestDatabase;
@@ -41,13 +41,13 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const t = await createTestDatabase();
-  const redis = createTestRedis();
+  const redis = await createHarnessRedis();
   const sim = await startWorkerSimulator({ rateLimit: 6_000, ...options.simulator });
   if (options.seed !== false) await seedDemoPics(t.db, { today: new Date().toISOString().slice(0, 10), ...options.seed });
   if (options.smartAssessor) await useSmartAssessorInDemo(t.db, sim.smartAssessor.url);
   const config = loadConfig({
     env: {
-      NODE_ENV: 'test', DATABASE_URL: t.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redis.prefix, ONEFILE_BASE_URL: sim.baseUrl,
+      NODE_ENV: 'test', DATABASE_URL: t.url, ...redis.env, ONEFILE_BASE_URL: sim.baseUrl,
       ONEFILE_CALLS_PER_MINUTE: '6000', ONEFILE_TIMEOUT_MS: '5000', HTTP_PORT: '0', LOG_LEVEL: 'info', ...options.env,
     },
   });
@@ -55,7 +55,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
   const logger = createLogger({ level: 'info', pretty: false }, sink);
   const daemon = await startDaemon(config, logger, { workers: options.workers ?? true, startupTasks: false });
-  const producer = createProducer({ redisUrl: TEST_REDIS_URL, prefix: redis.prefix, db: t.db });
+  const producer = createProducer({ redis: redis.target, db: t.db });
 
   return {
     t, redis, sim, config, daemon, producer, logs,

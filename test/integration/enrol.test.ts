@@ -112,7 +112,7 @@ describe('refresh-qualification-links and enrol-learner against the simulator', 
     expect(await differences(h.t.db, h.sim)).toEqual([]); // PICS and OneFile agree field by field
     const enrolled = await h.t.db.selectFrom('pics.learner').select(sql<number>`count(*)`.as('n')).where('onefile_id', 'is not', null).executeTakeFirstOrThrow();
     expect(Number(enrolled.n)).toBe(learners.length - 3);
-    const sessionKeys = (await h.redis.redis.keys(`${h.redis.prefix}*session*`)).filter((k) => !k.includes('lock'));
+    const sessionKeys = (await h.redis.redis.keys(`${h.redis.keyPrefix}*session*`)).filter((k) => !k.includes('lock'));
     expect(sessionKeys.length).toBe(1);
     const session = await h.redis.redis.hget(sessionKeys[0]!, 'session');
     expect(session?.length).toBeGreaterThan(8);

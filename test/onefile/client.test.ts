@@ -9,6 +9,7 @@ import {
   ASSESSOR, DEMO_CUSTOMER_TOKEN, ORG, PLACEMENT, STANDARD, callsTo, freshPrefix, logins, total,
   workerProcess, type WorkerProcess,
 } from './support.js';
+import { standaloneRedis } from '../../src/redis.js';
 
 // Every client method against the simulator over real HTTP: what it sends, what it returns, what it costs.
 
@@ -180,7 +181,7 @@ describe('oneFileBaseUrl and the factory', () => {
   it('builds clients for the settings over one budget and one session, keyed under {prefix}:onefile:', async () => {
     const prefix = freshPrefix(t.prefix).slice(0, -1).replace(/:/g, '_');
     const config = {
-      redis: { url: '', prefix },
+      redis: standaloneRedis('', prefix),
       onefile: {
         callsPerMinute: 600_000, headroom: 1, burst: 3, maxWaitMs: 5_000, bulkMaxWaitMs: 5_000, batchHorizonSlots: 1, penaltyMs: 1_000, timeoutMs: 5_000, maxResponseBytes: 1_048_576,
         baseUrlOverride: sim.baseUrl, allowHttpBaseUrl: false,

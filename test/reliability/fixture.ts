@@ -1,3 +1,4 @@
+import { standaloneRedis } from '../../src/redis.js';
 import { seedDemoPics } from '../../src/demo/seed-pics.js';
 import { ukToday } from '../../src/domain/dates.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
@@ -40,7 +41,7 @@ export async function startKillFixture(options: { learners: number; faults?: Fau
     DAILY_SYNC_CRON: '0 3 29 2 *', // runs are started by the test, not by the schedule
     ...options.env,
   };
-  const producer = createProducer({ redisUrl: TEST_REDIS_URL, prefix: redis.prefix, db: t.db });
+  const producer = createProducer({ redis: standaloneRedis(TEST_REDIS_URL, redis.prefix), db: t.db });
   const started = sim;
   return {
     t, redis, sim, producer, env,

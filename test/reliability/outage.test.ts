@@ -16,6 +16,7 @@ import {
   type PrivateRedis,
 } from './support.js';
 import { changeInOneFile, missingInPics, reviewsNotUploaded, type ExpectedInPics } from './scenario.js';
+import { standaloneRedis } from '../../src/redis.js';
 
 /*
  * Outages: a real daemon process on a Redis and a PostgreSQL of the test's own, which the test really stops
@@ -89,7 +90,7 @@ describe('Redis, then PostgreSQL, stopped for 10 s mid-run', () => {
       DAILY_SYNC_CRON: '0 3 29 2 *', // runs are started here, not by the schedule
     });
     void daemon.exited.then((code) => trace(`daemon exited (${code}):\n${daemon.lines.slice(-30).join('\n')}`));
-    producer = createProducer({ redisUrl: redis.url, prefix: PREFIX, db });
+    producer = createProducer({ redis: standaloneRedis(redis.url, PREFIX), db });
     await producer.enqueueRefreshLinks('cli');
     const [links] = await waitForJobs(producer.queues[QUEUE.refreshLinks], [jobIds.refreshLinks()], 30_000);
     expect(links!.failedReason).toBeUndefined();

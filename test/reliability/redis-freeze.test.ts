@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import {
   allJobs, disagreements, duplicatesIn, enrolableLearners, eventually, preEnrol, sleep, startPrivateRedis, trace, waitForJobs, type PrivateRedis,
 } from './support.js';
+import { standaloneRedis } from '../../src/redis.js';
 
 /*
  * Issue 15 item 5, as it happens in production: Redis hangs (SIGSTOP — connections open, nothing answered) for
@@ -55,7 +56,7 @@ describe('Redis hangs longer than a job lock, with two worker processes', () => 
       RETRY_BACKOFF_MS: '2000', SHUTDOWN_GRACE_MS: '3000', DATABASE_POOL_SIZE: '10', DAILY_SYNC_CRON: '0 3 29 2 *',
     };
     for (let i = 0; i < 2; i++) daemons.push(await spawnDaemon(env));
-    producer = createProducer({ redisUrl: redis.url, prefix: PREFIX, db: t.db });
+    producer = createProducer({ redis: standaloneRedis(redis.url, PREFIX), db: t.db });
     await producer.enqueueRefreshLinks('cli');
     const [links] = await waitForJobs(producer.queues[QUEUE.refreshLinks], [jobIds.refreshLinks()], 30_000);
     expect(links!.failedReason).toBeUndefined();
