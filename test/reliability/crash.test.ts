@@ -14,7 +14,6 @@ import { startKillFixture, type KillFixture } from './fixture.js';
 import type { TestDatabase } from '../helpers/database.js';
 import { allJobs, disagreements, duplicatesButVisitsIn, enrolableLearners, eventually, preEnrol, sleep, trace, waitForJobs } from './support.js';
 import { aimFieldsApart, changeInOneFile, missingInPics, reviewsNotUploaded } from './scenario.js';
-import { standaloneRedis } from '../../src/redis.js';
 
 /*
  * Crashes: two real worker processes share one database, one Redis prefix and one OneFile simulator; `kill -9`
