@@ -83,7 +83,10 @@ describe('the Redis primary killed mid-run, Sentinel promoting its replica, two 
     const synced = async () => Number((await t.db.selectFrom('eportfolio_sync.sync_learner').select((eb) => eb.fn.countAll<string>().as('n'))
       .where('status', '=', 'completed').executeTakeFirstOrThrow()).n);
     const enrolled = async () => (await enrolQueue.getJobCounts('completed')).completed ?? 0;
-    await eventually(async () => [await enrolled(), await synced()], ([e, s]) => e! >= 3 && s! >= 5, { timeoutMs: 30_000, intervalMs: 50, what: 'enrols and the daily sync under way' });
+    // Clicks go ahead of batch work (issue 21: enrols are clicks, daily children the batch lane), so the sync may
+    // barely have started while enrols run: the kill comes once a few enrols are done and the run has begun.
+    const runStarted = async () => (await t.db.selectFrom('eportfolio_sync.sync_run').select('id').executeTakeFirst()) !== undefined;
+    await eventually(async () => [await enrolled(), (await runStarted()) ? 1 : 0], ([e, r]) => e! >= 3 && r === 1, { timeoutMs: 30_000, intervalMs: 50, what: 'enrols and the daily sync under way' });
 
     // Mid-run: the primary dies. The replica is asked at once what it holds of the budget (it is still a replica).
     const [enrolsBefore, syncedBefore, loginsBefore] = [await enrolled(), await synced(), logins()];
