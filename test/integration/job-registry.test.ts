@@ -10,8 +10,12 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 describe('the job registry', () => {
   const definitions = jobDefinitions(Object.assign(() => { throw new Error('not called'); }, {}) as never);
 
-  it('defines every job name once, and a worker for every queue', () => {
-    expect(definitions.map((d) => d.name).sort()).toEqual(Object.values(JOB_NAME).sort());
+  it('defines every job name once per queue, and a worker for every queue', () => {
+    // enrol-learner runs on two queues (clicks, and cohort batches behind them: issue 21), one definition on each.
+    expect([...new Set(definitions.map((d) => d.name))].sort()).toEqual(Object.values(JOB_NAME).sort());
+    const keys = definitions.map((d) => `${d.queue}/${d.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(definitions.filter((d) => d.name === JOB_NAME.enrol).map((d) => d.queue).sort()).toEqual([QUEUE.enrol, QUEUE.enrolBatch].sort());
     expect(queueWorkers(definitions).map((w) => w.queue).sort()).toEqual([...ALL_QUEUES].sort());
   });
 

@@ -39,7 +39,8 @@ describe('readiness while jobs hold every pooled Postgres connection', () => {
 
   it('a pool smaller than the concurrent jobs is named at start', () => {
     const warning = h.logs.map((l) => JSON.parse(l)).find((l) => /fewer Postgres connections than concurrent jobs/.test(l.msg));
-    expect(warning).toMatchObject({ level: 40, poolSize: 2, concurrentJobs: 11 });
+    // The default concurrencies: enrol 2 + enrol-batch 2 + daily sync 8 + links 1.
+    expect(warning).toMatchObject({ level: 40, poolSize: 2, concurrentJobs: 13 });
   });
 });
 
