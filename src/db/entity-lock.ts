@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { runUrgent } from '../util/urgent-calls.js';
 import type { DB } from './types.js';
 
 /**
@@ -37,6 +38,11 @@ export interface EntityLockOptions {
   /** Longest wait for the lock. Default 2 minutes: a holder makes a few OneFile calls, each time-limited. */
   waitMs?: number;
   signal?: AbortSignal | undefined;
+  /**
+   * Whether a user's click may wait for this lock, so the holder's OneFile calls go in the interactive lane
+   * (util/urgent-calls.ts). Default true; false for a lock only the same learner's jobs take (one learner, one job).
+   */
+  clicksWait?: boolean;
 }
 
 const DEFAULT_ENTITY_LOCK_WAIT_MS = 120_000;
@@ -46,7 +52,7 @@ const LOCK_NOT_AVAILABLE = '55P03';
 export async function withEntityLock<T>(
   db: Kysely<DB>, key: string, fn: (conn: Kysely<DB>) => Promise<T>, options: EntityLockOptions = {},
 ): Promise<T> {
-  const { waitMs = DEFAULT_ENTITY_LOCK_WAIT_MS, signal } = options;
+  const { waitMs = DEFAULT_ENTITY_LOCK_WAIT_MS, signal, clicksWait = true } = options;
   const digest = createHash('sha256').update(key).digest();
   const a = digest.readInt32BE(0);
   const b = digest.readInt32BE(4);
@@ -56,7 +62,7 @@ export async function withEntityLock<T>(
     if (!free.rows[0]?.ok) await waitForLock(db, conn, key, [a, b], waitMs, signal);
     try {
       // The caller's database work runs on the locked connection: a pool never has to lend it a second one.
-      return await fn(conn);
+      return await (clicksWait ? runUrgent(() => fn(conn)) : fn(conn));
     } finally {
       await sql`select pg_advisory_unlock(${a}::int, ${b}::int)`.execute(conn);
     }

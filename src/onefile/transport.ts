@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CallBudget, CallLane } from '../limiter/call-budget.js';
 import { customerKeyFromToken } from '../limiter/customer-key.js';
+import { isUrgent } from '../util/urgent-calls.js';
 import { AUTHENTICATION, type Route } from './endpoints.js';
 import { OneFileError, OneFileRateLimitedError, oneFileErrorFromResponse, parseRetryAfter } from './errors.js';
 import type { OneFileHttp, WireResponse } from './http.js';
@@ -121,8 +122,9 @@ export function createTransport(options: TransportOptions): Transport {
     anyStatus = false,
   ): Promise<T | typeof RETRY_AUTH> {
     const { signal } = options;
-    // A login is everyone's: callers of every lane wait on the shared session, so it never queues as batch.
-    const attemptLane = route === AUTHENTICATION ? undefined : lane;
+    // A login is everyone's: callers of every lane wait on the shared session, so it never queues as batch; nor
+    // does a call made while holding a lock a click may wait for (util/urgent-calls.ts).
+    const attemptLane = route === AUTHENTICATION || isUrgent() ? undefined : lane;
     await budget.acquire(customerKey, { signal, ...(maxWaitMs === undefined ? {} : { maxWaitMs }), ...(attemptLane ? { lane: attemptLane } : {}) });
     calls += 1;
     const started = performance.now();

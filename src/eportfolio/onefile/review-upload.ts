@@ -94,5 +94,5 @@ export async function uploadReviewOnce(
       if (target.standInReason !== undefined) await recordStandIn(trx, reviewId, target.assessorId, target.standInReason);
     });
     return { oneFileReviewId: reviewId, how: 'created' as const };
-  }, { signal: ctx.signal });
+  }, { signal: ctx.signal, clicksWait: false }); // only this learner's jobs take it, one at a time
 }
