@@ -1,17 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, describeConfig, loadConfig, schemaDocumentation } from '../../src/config/load.js';
+import { describeConfig, loadConfig, schemaDocumentation } from '../../src/config/load.js';
+import { load, problemsOf } from '../helpers/config.js';
 
-const load = (env: Record<string, string>) => loadConfig({ env: { NODE_ENV: 'test', ...env } });
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    load(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 describe('configuration', () => {
   it('loads defaults plus config/test.json into one frozen object', () => {

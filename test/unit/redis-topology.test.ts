@@ -1,23 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Cluster, Redis } from 'ioredis';
-import { ConfigError, describeConfig, loadConfig } from '../../src/config/load.js';
+import { describeConfig, loadConfig } from '../../src/config/load.js';
+import { load, problemsOf } from '../helpers/config.js';
 import { parseHostPorts } from '../../src/config/schema.js';
 import { createRedis, describeRedisTarget, redisKeyPrefix, standaloneRedis, type RedisClient } from '../../src/redis.js';
 
 // The three Redis topologies in config (issue 20): each names its own servers and no other's, passwords are
 // secrets, and the one factory builds the client each needs. No server here: clients are made lazy and never connect.
 
-const load = (env: Record<string, string>) => loadConfig({ env: { NODE_ENV: 'test', ...env } });
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    load(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 const SENTINEL = { REDIS_TOPOLOGY: 'sentinel', REDIS_SENTINELS: '10.0.0.1:26379, 10.0.0.2:26379,[::1]:26380', REDIS_SENTINEL_MASTER_NAME: 'pics' };
 const CLUSTER = { REDIS_TOPOLOGY: 'cluster', REDIS_CLUSTER_NODES: 'redis-a:7000,redis-b:7001' };
