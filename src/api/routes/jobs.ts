@@ -35,9 +35,11 @@ export function jobRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   }, async (request) => {
     const queue = request.params.queue as QueueName;
-    const job = await ctx.producer.queues[queue].getJob(request.params.jobId);
+    let job = await ctx.producer.queues[queue].getJob(request.params.jobId);
     if (!job) throw new ApiProblem(404, 'unknown-job', `no job ${request.params.jobId} in queue ${queue} (never queued, or removed after it finished)`);
     const state = await job.getState();
+    // Read before it finished, the job has no result or reason yet though its state now says finished: read it again.
+    if (state === 'completed' || state === 'failed') job = (await ctx.producer.queues[queue].getJob(request.params.jobId)) ?? job;
     return {
       queue, id: job.id!, name: job.name, state, finished: state === 'completed' || state === 'failed',
       attemptsMade: job.attemptsMade,
